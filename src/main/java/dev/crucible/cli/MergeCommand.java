@@ -1,0 +1,109 @@
+package dev.crucible.cli;
+
+import dev.crucible.Warnings;
+import dev.crucible.backend.Backend;
+import dev.crucible.backend.Backends;
+import dev.crucible.config.ConfigLoader;
+import dev.crucible.config.MergeConfig;
+import dev.crucible.exec.Executor;
+import dev.crucible.exec.Progress;
+import dev.crucible.exec.Sizes;
+import dev.crucible.io.ShardPlan;
+import dev.crucible.output.OutputDirectory;
+import dev.crucible.plan.MergePlan;
+import dev.crucible.plan.Planner;
+import dev.crucible.plan.TensorJob;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code crucible merge CONFIG OUT}: the counterpart of {@code mergekit-yaml}, with the same option names where
+ * mergekit has them.
+ */
+final class MergeCommand implements Command {
+    static final String DEFAULT_SHARD_SIZE = "5B";
+
+    @Override
+    public String name() {
+        return "merge";
+    }
+
+    @Override
+    public String usage() {
+        return "CONFIG OUT [options]";
+    }
+
+    @Override
+    public String summary() {
+        return "merge the models of a mergekit YAML config into a new checkpoint in OUT";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Option.builder().longOpt("device").hasArg().argName("DEV")
+                .desc("engine: " + String.join(", ", Backends.DEVICES) + " (default auto)").build());
+        o.addOption(Option.builder().longOpt("cuda").desc("same as --device cuda (mergekit's flag)").build());
+        o.addOption(Option.builder().longOpt("out-shard-size").hasArg().argName("SIZE")
+                .desc("maximum bytes per output shard, e.g. 5B, 500M (default " + DEFAULT_SHARD_SIZE + ")").build());
+        o.addOption(Option.builder().longOpt("seed").hasArg().argName("N")
+                .desc("seed of the random methods (default 0)").build());
+        o.addOption(Option.builder().longOpt("random-seed").hasArg().argName("N")
+                .desc("same as --seed (mergekit's name)").build());
+        o.addOption(Option.builder().longOpt("copy-tokenizer").desc("copy the donor's tokenizer (default)").build());
+        o.addOption(Option.builder().longOpt("no-copy-tokenizer").desc("do not copy tokenizer files").build());
+        o.addOption(Option.builder().longOpt("allow-crimes").desc("allow models of different architectures").build());
+        o.addOption(Option.builder("j").longOpt("threads").hasArg().argName("N")
+                .desc("CPU worker threads (default: all cores)").build());
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine line, PrintStream out) {
+        List<String> args = Arguments.positional(line, 2, 2);
+        Path configPath = Arguments.path(args.get(0));
+        Path outDir = Arguments.path(args.get(1));
+        if (line.hasOption("copy-tokenizer") && line.hasOption("no-copy-tokenizer")) {
+            throw new UsageException("--copy-tokenizer and --no-copy-tokenizer contradict each other");
+        }
+        String device = line.hasOption("cuda") ? "cuda" : line.getOptionValue("device", "auto");
+        long shardSize = ShardSize.parse(line.getOptionValue("out-shard-size", DEFAULT_SHARD_SIZE));
+        long seed = Arguments.nonNegativeLong(line, line.hasOption("random-seed") ? "random-seed" : "seed", 0);
+        int threads = Arguments.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors());
+        boolean quiet = line.hasOption("quiet");
+
+        MergeConfig config = ConfigLoader.load(configPath);
+        Warnings warnings = new Warnings();
+        try (MergePlan plan = Planner.plan(config, new Planner.Options(line.hasOption("allow-crimes")), warnings);
+             Backend backend = Backends.open(device, threads)) {
+            ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
+                    Map.of());
+            OutputDirectory target = OutputDirectory.prepare(outDir, plan,
+                    new OutputDirectory.Options(!line.hasOption("no-copy-tokenizer"), seed), warnings);
+            if (!quiet) {
+                out.printf("crucible: %s merge of %d models, %d tensors, on %s, seed %s%n",
+                        plan.method().info().name(), plan.models().size(), plan.jobs().size(), backend.name(),
+                        Long.toUnsignedString(seed));
+            }
+            long moved = plan.bytesRead() + plan.bytesWritten();
+            Progress progress = quiet ? Progress.silent(plan.jobs().size(), moved)
+                    : Progress.to(System.err, plan.jobs().size(), moved);
+            new Executor(plan, backend, warnings, progress).writeShards(shards, outDir);
+            target.finish(shards);
+            if (!quiet) {
+                out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
+                        shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
+                        Sizes.human((long) progress.bytesPerSecond()));
+                warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
+            }
+        }
+        return 0;
+    }
+}

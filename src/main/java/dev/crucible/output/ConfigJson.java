@@ -1,0 +1,85 @@
+package dev.crucible.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crucible.CrucibleException;
+import dev.crucible.Warnings;
+import dev.crucible.io.DType;
+import dev.crucible.plan.MergePlan;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The output config.json: the donor's JSON edited in place, unknown keys preserved (formats.md §7.1). Sets
+ * {@code torch_dtype} (and {@code dtype} where the donor has it) and, for {@code slices:} merges, the layer count
+ * and every per-layer array, rebuilt from the source layers each output layer came from.
+ */
+final class ConfigJson {
+    private static final List<String> LAYER_COUNT_KEYS = List.of("num_hidden_layers", "n_layer", "num_layers",
+            "num_decoder_layers");
+
+    private ConfigJson() {
+    }
+
+    static ObjectNode build(MergePlan plan, DType outDtype, Warnings warnings) {
+        ObjectNode donor = plan.donorModel().checkpoint().config().orElseThrow(() -> new CrucibleException(
+                plan.donorModel().label() + ": no config.json, so the merged model would not load; add the donor's"
+                        + " config.json"));
+        ObjectNode out = donor.deepCopy();
+        if (outDtype != null) {
+            out.put("torch_dtype", outDtype.torchName());
+            if (out.has("dtype")) {
+                out.put("dtype", outDtype.torchName());
+            }
+        }
+        if (plan.layerCount() != null) {
+            setLayerCount(plan, donor, out, warnings);
+        }
+        return out;
+    }
+
+    private static void setLayerCount(MergePlan plan, ObjectNode donor, ObjectNode out, Warnings warnings) {
+        // Multimodal configs keep the decoder's settings under text_config.
+        ObjectNode holder = !hasAny(out) && out.path("text_config") instanceof ObjectNode tc && hasAny(tc) ? tc : out;
+        String key = LAYER_COUNT_KEYS.stream().filter(holder::has).findFirst().orElse(null);
+        if (key == null) {
+            warnings.warn("layer-count-key", "config.json has no layer-count key (" + LAYER_COUNT_KEYS
+                    + "); the merged model has " + plan.layerCount() + " layers");
+            return;
+        }
+        int donorLayers = holder.get(key).asInt();
+        holder.put(key, plan.layerCount());
+        rebuildPerLayerArrays(plan, holder, donorLayers, holder == out ? "" : "text_config.");
+    }
+
+    private static boolean hasAny(ObjectNode node) {
+        return LAYER_COUNT_KEYS.stream().anyMatch(node::has);
+    }
+
+    /** Arrays with one entry per layer (e.g. layer_types) follow the layers they describe. */
+    private static void rebuildPerLayerArrays(MergePlan plan, ObjectNode holder, int donorLayers, String path) {
+        Iterator<Map.Entry<String, JsonNode>> fields = holder.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!f.getValue().isArray() || f.getValue().size() != donorLayers || f.getKey().equals("architectures")) {
+                continue;
+            }
+            ArrayNode rebuilt = holder.arrayNode();
+            for (MergePlan.LayerOrigin o : plan.layerOrigins()) {
+                JsonNode source = plan.models().get(o.model()).checkpoint().config()
+                        .map(c -> path.isEmpty() ? c : c.path("text_config")).map(c -> c.path(f.getKey()))
+                        .orElse(null);
+                if (source == null || !source.isArray() || source.size() <= o.layer()) {
+                    throw new CrucibleException("config.json key " + path + f.getKey() + " has one entry per layer"
+                            + ", but " + plan.models().get(o.model()).label() + " has no entry for layer "
+                            + o.layer());
+                }
+                rebuilt.add(source.get(o.layer()));
+            }
+            f.setValue(rebuilt);
+        }
+    }
+}
