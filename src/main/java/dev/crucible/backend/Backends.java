@@ -1,8 +1,7 @@
 package dev.crucible.backend;
 
 import dev.crucible.CrucibleException;
-import dev.crucible.backend.cpu.CpuReference;
-import dev.crucible.backend.cpu.CpuVector;
+import dev.crucible.backend.cpu.CpuBackend;
 
 import java.util.List;
 
@@ -20,8 +19,8 @@ public final class Backends {
      */
     public static Backend open(String device, int threads) {
         return switch (device) {
-            case "auto", "cpu" -> new CpuVector(threads);
-            case "cpu-reference" -> new CpuReference();
+            case "auto", "cpu" -> CpuBackend.vector(threads);
+            case "cpu-reference" -> CpuBackend.reference();
             case "opencl", "cuda" -> throw new CrucibleException("--device " + device + ": the " + device
                     + " engine is not part of this build yet; use --device cpu");
             default -> throw new CrucibleException("--device " + device + ": unknown device; use one of "

@@ -33,7 +33,7 @@ public final class Main {
     }
 
     /** Runs one command line; the streams are parameters so tests can run the CLI in-process. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             printCommands(args.length == 0 ? err : out);
             return args.length == 0 ? USAGE : 0;

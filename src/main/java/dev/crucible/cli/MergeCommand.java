@@ -95,7 +95,7 @@ final class MergeCommand implements Command {
             long moved = plan.bytesRead() + plan.bytesWritten();
             Progress progress = quiet ? Progress.silent(plan.jobs().size(), moved)
                     : Progress.to(System.err, plan.jobs().size(), moved);
-            new Executor(plan, backend, warnings, progress).writeShards(shards, outDir);
+            new Executor(plan, backend, seed, warnings, progress).writeShards(shards, outDir);
             target.finish(shards);
             if (!quiet) {
                 out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,

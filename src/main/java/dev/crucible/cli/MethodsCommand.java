@@ -49,7 +49,7 @@ final class MethodsCommand implements Command {
                 String name = i.referenceUrl() == null ? "`" + i.name() + "`"
                         : "[`" + i.name() + "`](" + i.referenceUrl() + ")";
                 out.printf("| %s | %s | %s | %s | %s |%n", name, base(i), params(i, true), params(i, false),
-                        i.summary());
+                        i.summary().replace("|", "\\|"));
             }
             return 0;
         }
@@ -57,16 +57,21 @@ final class MethodsCommand implements Command {
             MethodInfo i = m.info();
             out.printf("%s (%s): %s%n", i.name(), i.prettyName(), i.summary());
             out.println("  base model: " + base(i));
+            int width = i.parameters().stream().mapToInt(p -> p.name().length()).max().orElse(0);
             for (ParamSpec p : i.parameters()) {
-                out.printf("  %-10s %-9s default %-8s %s%n", p.name(), p.perModel() ? "per-model" : "global",
-                        p.defaultText(), p.help());
+                out.printf("  %-" + width + "s  %-9s  default %-8s  %s%n", p.name(), p.perModel() ? "per-model"
+                        : "global", p.defaultText(), p.help());
             }
         }
         return 0;
     }
 
     private static String base(MethodInfo i) {
-        return i.baseUse() == MethodInfo.BaseUse.REQUIRED ? "required" : "optional (an ordinary input)";
+        return switch (i.baseUse()) {
+            case REQUIRED -> "required";
+            case OPTIONAL -> "optional (works on task vectors when given)";
+            case ORDINARY -> "optional (an ordinary input)";
+        };
     }
 
     private static String params(MethodInfo i, boolean perModel) {

@@ -18,6 +18,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class ConfigNode {
     /** What pydantic accepts as a float written as a string, e.g. {@code "1e-5"} (PyYAML reads 1e-5 as a string). */
     private static final Pattern NUMERIC_STRING = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Values shown in error messages are cut at this many characters. */
     private static final int MAX_DESCRIPTION = 80;
     /** Collections shown in error messages list at most this many items. */
@@ -116,6 +117,11 @@ final class ConfigNode {
     }
 
     /** A number as pydantic's float sees it: ints, floats, booleans (1.0 / 0.0) and numeric strings. */
+    /** A plain word (letters, digits, underscores) written where a number could stand, e.g. {@code count}. */
+    boolean isWord() {
+        return hasTag(Tag.STR) && WORD.matcher(((ScalarNode) node).getValue()).matches();
+    }
+
     double number() {
         if (hasTag(Tag.INT) || hasTag(Tag.FLOAT)) {
             return ((Number) YamlScalars.value((ScalarNode) node)).doubleValue();

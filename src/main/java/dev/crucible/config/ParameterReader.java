@@ -35,7 +35,7 @@ final class ParameterReader {
                 return new Conditional(items.stream().map(ParameterReader::condition).toList());
             }
         }
-        return numberOrGradient(node);
+        return node.isWord() ? new ParameterSetting.Label(node.string()) : numberOrGradient(node);
     }
 
     private static Condition condition(ConfigNode node) {

@@ -9,7 +9,8 @@ import java.util.OptionalDouble;
  * over the layer position {@code t}, or a list of filtered conditions.
  */
 public sealed interface ParameterSetting
-        permits ParameterSetting.Scalar, ParameterSetting.Gradient, ParameterSetting.Conditional {
+        permits ParameterSetting.Scalar, ParameterSetting.Gradient, ParameterSetting.Conditional,
+        ParameterSetting.Label {
 
     /**
      * merge-methods.md §2.3 EVAL for tensor {@code tensorName} at position {@code t} in [0, 1], in binary64 and in
@@ -23,6 +24,17 @@ public sealed interface ParameterSetting
         @Override
         public OptionalDouble evaluate(String tensorName, double t) {
             return OptionalDouble.of(value);
+        }
+    }
+
+    /**
+     * A word naming a choice, for the few parameters that take one (e.g. {@code consensus: count}); the planner
+     * turns it into the parameter's code or reports that the parameter wants a number. It has no numeric value.
+     */
+    record Label(String text) implements ParameterSetting {
+        @Override
+        public OptionalDouble evaluate(String tensorName, double t) {
+            throw new IllegalStateException("'" + text + "' is a word, not a number; resolve it by its parameter");
         }
     }
 

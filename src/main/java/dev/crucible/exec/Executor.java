@@ -3,7 +3,8 @@ package dev.crucible.exec;
 import dev.crucible.CrucibleException;
 import dev.crucible.Warnings;
 import dev.crucible.backend.Backend;
-import dev.crucible.backend.DeviceTensor;
+import dev.crucible.backend.FibreLayout;
+import dev.crucible.backend.Operand;
 import dev.crucible.io.Checkpoint;
 import dev.crucible.io.ShardPlan;
 import dev.crucible.io.ShardWriter;
@@ -27,17 +28,20 @@ import java.util.Map;
  *
  * <p>The shard layout is fixed before any data is read (formats.md §6.3), so each shard is written front to back:
  * jobs run in the shard's data order and each result goes straight to disk, under a temporary name until the shard
- * is complete. Only one job's tensors are in memory at a time.
+ * is complete. Inputs are read straight from the mapped files and results land in one reused output buffer, so
+ * memory beyond the page cache is the largest output tensor.
  */
 public final class Executor {
     private final MergePlan plan;
     private final Backend backend;
+    private final long seed;
     private final Warnings warnings;
     private final Progress progress;
 
-    public Executor(MergePlan plan, Backend backend, Warnings warnings, Progress progress) {
+    public Executor(MergePlan plan, Backend backend, long seed, Warnings warnings, Progress progress) {
         this.plan = plan;
         this.backend = backend;
+        this.seed = seed;
         this.warnings = warnings;
         this.progress = progress;
     }
@@ -48,46 +52,45 @@ public final class Executor {
         for (TensorJob job : plan.jobs()) {
             byName.put(job.name(), job);
         }
+        long largest = plan.jobs().stream().mapToLong(TensorJob::outputBytes).max().orElse(0);
         List<Path> written = new ArrayList<>();
-        for (ShardPlan.Shard shard : shards.shards()) {
-            try (ShardWriter writer = ShardWriter.create(outDir, shard)) {
-                for (TensorInfo t : shard.layout().tensors()) {
-                    TensorJob job = byName.get(t.name());
-                    run(job, writer);
-                    progress.tensorDone(moved(job));
+        // shared, so the engine's worker threads may fill it
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(Math.max(8, largest), 8);
+            for (ShardPlan.Shard shard : shards.shards()) {
+                try (ShardWriter writer = ShardWriter.create(outDir, shard)) {
+                    for (TensorInfo t : shard.layout().tensors()) {
+                        TensorJob job = byName.get(t.name());
+                        writer.write(job.name(), run(job, buffer));
+                        progress.tensorDone(moved(job));
+                    }
+                    written.add(writer.finish());
                 }
-                written.add(writer.finish());
             }
         }
         return written;
     }
 
-    private void run(TensorJob job, ShardWriter writer) {
+    /** The bytes of one output tensor: copied input bytes, or the method's result in {@code buffer}. */
+    private MemorySegment run(TensorJob job, MemorySegment buffer) {
         if (job.kind() == TensorJob.Kind.COPY) {
-            writer.write(job.name(), identicalCopySource(job));
-            return;
+            return identicalCopySource(job);
         }
-        try (MergeContext ctx = context(job)) {
-            MergeResult result = plan.method().merge(ctx);
-            switch (result) {
-                case MergeResult.Unchanged u when u.input().dtype() == job.dtype() ->
-                        writer.write(job.name(), u.input().bytes());
-                case MergeResult.Unchanged u -> store(job, ctx.load(u.input()), writer);
-                case MergeResult.Computed c -> {
-                    try (DeviceTensor r = c.tensor()) {
-                        store(job, r, writer);
-                    }
-                }
+        Operand out = new Operand(job.dtype(), buffer.asSlice(0, job.outputBytes()), job.numel());
+        MergeContext ctx = new MergeContext(job.name(), job.shape(), backend, job.inputs().stream()
+                .map(in -> input(in, job.numel())).toList(), job.base() == null ? null : input(job.base(),
+                job.numel()), job.global(), out, seed, warnings);
+        return switch (plan.method().merge(ctx)) {
+            case MergeResult.Written w -> out.bytes();
+            case MergeResult.Unchanged u when u.input().data().dtype() == job.dtype() ->
+                    u.input().data().bytes().asSlice(0, job.outputBytes());
+            case MergeResult.Unchanged u -> {
+                // only the dtype changes: r = 1·x rounds each element once to the output dtype
+                backend.blend(null, new Operand[] {u.input().data()}, new float[] {1f},
+                        FibreLayout.whole(job.numel()), out);
+                yield out.bytes();
             }
-        }
-    }
-
-    private void store(TensorJob job, DeviceTensor result, ShardWriter writer) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(Math.max(1, job.outputBytes()), 8).asSlice(0, job.outputBytes());
-            backend.store(result, job.dtype(), out);
-            writer.write(job.name(), out);
-        }
+        };
     }
 
     /** Integer and boolean tensors are never merged: every input must hold the same bytes (N1). */
@@ -104,19 +107,10 @@ public final class Executor {
         return bytes;
     }
 
-    private MergeContext context(TensorJob job) {
-        List<MergeContext.Input> inputs = new ArrayList<>();
-        for (JobInput in : job.inputs()) {
-            inputs.add(input(in));
-        }
-        return new MergeContext(job.name(), backend, inputs, job.base() == null ? null : input(job.base()),
-                job.global(), warnings);
-    }
-
-    private MergeContext.Input input(JobInput in) {
-        TensorInfo info = in.info();
-        return new MergeContext.Input(label(in), in.tensor(), in.isBase(), info.dtype(), data(in), info.numel(),
-                in.params());
+    /** An input as the method sees it: its first {@code numel} elements (fewer when embeddings were rectified). */
+    private MergeContext.Input input(JobInput in, long numel) {
+        return new MergeContext.Input(label(in), in.source(), in.tensor(), in.isBase(),
+                new Operand(in.info().dtype(), data(in), numel), in.params());
     }
 
     private MemorySegment data(JobInput in) {

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
  * once complete and flushed, so an interrupted merge never leaves a file that looks finished.
  * Errors are user-facing: {@code cannot write <destination>: <reason>}.
  */
-final class AtomicFile implements AutoCloseable {
+public final class AtomicFile implements AutoCloseable {
     // ByteBuffer views are limited to 2 GiB; larger segments are written in slices.
     private static final long MAX_SLICE = 1L << 30;
 
@@ -38,6 +38,14 @@ final class AtomicFile implements AutoCloseable {
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw failure(destination, e);
+        }
+    }
+
+    /** Writes a whole small file (JSON, YAML, a model card) atomically. */
+    public static void write(Path destination, byte[] content) {
+        try (AtomicFile file = create(destination)) {
+            file.write(MemorySegment.ofArray(content));
+            file.commit();
         }
     }
 

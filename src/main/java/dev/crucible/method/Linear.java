@@ -1,6 +1,7 @@
 package dev.crucible.method;
 
-import dev.crucible.backend.DeviceTensor;
+import dev.crucible.backend.FibreLayout;
+import dev.crucible.backend.Operand;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,12 +62,13 @@ public final class Linear implements MergeMethod {
             throw ctx.error("linear: the weights sum to zero, so normalize: true would divide by zero"
                     + " (set normalize: false or change the weights)");
         }
-        DeviceTensor[] xs = new DeviceTensor[used.size()];
+        Operand[] xs = new Operand[used.size()];
         float[] c = new float[used.size()];
         for (int m = 0; m < xs.length; m++) {
-            xs[m] = ctx.load(used.get(m));
+            xs[m] = used.get(m).data();
             c[m] = (float) (normalize ? weights.get(m) / sum : weights.get(m));
         }
-        return new MergeResult.Computed(ctx.backend().weightedSum(xs, c));
+        ctx.backend().blend(null, xs, c, FibreLayout.whole(ctx.numel()), ctx.output());
+        return MergeResult.WRITTEN;
     }
 }

@@ -3,40 +3,38 @@ package dev.crucible.method;
 import dev.crucible.CrucibleException;
 import dev.crucible.Warnings;
 import dev.crucible.backend.Backend;
-import dev.crucible.backend.DeviceTensor;
-import dev.crucible.io.DType;
+import dev.crucible.backend.Operand;
 
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Everything a method sees while merging one output tensor: its inputs (loaded onto the backend on first use),
- * their resolved per-model parameters, the resolved global parameters, and where to report warnings.
- * Closing the context frees every input it loaded.
+ * Everything a method sees while merging one output tensor: the backend, the inputs as stored tensors with their
+ * resolved per-model parameters, the resolved global parameters, the output operand to fill, and where to report
+ * warnings.
  */
-public final class MergeContext implements AutoCloseable {
+public final class MergeContext {
     private final String tensorName;
+    private final long[] shape;
     private final Backend backend;
     private final List<Input> inputs;
     private final Input base;
     private final Map<String, Double> global;
+    private final Operand output;
+    private final long seed;
     private final Warnings warnings;
-    private final List<DeviceTensor> loaded = new ArrayList<>();
 
     /**
      * One source tensor.
      *
-     * @param model  the model reference as written in the config
-     * @param tensor the tensor's name in that model
-     * @param dtype  its stored dtype
-     * @param bytes  its stored bytes (a slice of the mapped input file)
-     * @param numel  element count
-     * @param params resolved per-model parameters (absent keys had no value at any level)
+     * @param model       the model reference as written in the config
+     * @param sourceIndex the model's position in its slice's source list (keys its random draws)
+     * @param tensor      the tensor's name in that model
+     * @param data        its stored elements
+     * @param params      resolved per-model parameters (absent keys had no value at any level)
      */
-    public record Input(String model, String tensor, boolean isBase, DType dtype, MemorySegment bytes, long numel,
+    public record Input(String model, int sourceIndex, String tensor, boolean isBase, Operand data,
                         Map<String, Double> params) {
         public OptionalDouble param(String name) {
             Double v = params.get(name);
@@ -44,18 +42,29 @@ public final class MergeContext implements AutoCloseable {
         }
     }
 
-    public MergeContext(String tensorName, Backend backend, List<Input> inputs, Input base,
-                        Map<String, Double> global, Warnings warnings) {
+    public MergeContext(String tensorName, long[] shape, Backend backend, List<Input> inputs, Input base,
+                        Map<String, Double> global, Operand output, long seed, Warnings warnings) {
         this.tensorName = tensorName;
+        this.shape = shape.clone();
         this.backend = backend;
         this.inputs = List.copyOf(inputs);
         this.base = base;
         this.global = Map.copyOf(global);
+        this.output = output;
+        this.seed = seed;
         this.warnings = warnings;
     }
 
     public String tensorName() {
         return tensorName;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public long numel() {
+        return output.numel();
     }
 
     public Backend backend() {
@@ -67,9 +76,24 @@ public final class MergeContext implements AutoCloseable {
         return inputs;
     }
 
+    /** Stored tensors of {@link #inputs()}. */
+    public Operand[] operands() {
+        return inputs.stream().map(Input::data).toArray(Operand[]::new);
+    }
+
     /** The separate base input, or {@code null} for methods without one. */
     public Input base() {
         return base;
+    }
+
+    /** Where the merged tensor goes, in the output dtype. */
+    public Operand output() {
+        return output;
+    }
+
+    /** The {@code --seed} of this merge. */
+    public long seed() {
+        return seed;
     }
 
     /** A resolved global parameter; the planner guarantees declared parameters with defaults are present. */
@@ -89,23 +113,8 @@ public final class MergeContext implements AutoCloseable {
         return warnings;
     }
 
-    /** Loads {@code input} onto the backend as binary32; the context frees it when closed. */
-    public DeviceTensor load(Input input) {
-        DeviceTensor t = backend.load(input.dtype(), input.bytes(), input.numel());
-        loaded.add(t);
-        return t;
-    }
-
     /** A user-facing error about this tensor. */
     public CrucibleException error(String problem) {
         return new CrucibleException(tensorName + ": " + problem);
-    }
-
-    @Override
-    public void close() {
-        for (DeviceTensor t : loaded) {
-            t.close();
-        }
-        loaded.clear();
     }
 }

@@ -1,13 +1,15 @@
 package dev.crucible.method;
 
-import dev.crucible.backend.DeviceTensor;
-
-/** What a method produced for one tensor: computed values, or one input passed through unchanged. */
+/** What a method produced for one tensor. */
 public sealed interface MergeResult {
 
-    /** Values computed on the backend; the executor rounds them once to the output dtype. */
-    record Computed(DeviceTensor tensor) implements MergeResult {}
+    /** The method wrote the merged values into {@link MergeContext#output()}. */
+    record Written() implements MergeResult {
+    }
 
-    /** The input's stored bytes are the answer (copied verbatim when the output dtype equals the input's). */
-    record Unchanged(MergeContext.Input input) implements MergeResult {}
+    /** One input is the answer; its stored bytes are copied verbatim when the output dtype equals its own. */
+    record Unchanged(MergeContext.Input input) implements MergeResult {
+    }
+
+    MergeResult WRITTEN = new Written();
 }

@@ -14,6 +14,8 @@ public record MethodInfo(String name, String prettyName, String referenceUrl, Ba
     public enum BaseUse {
         /** no special role: a base among the sources is an ordinary input */
         ORDINARY,
+        /** used when given: passed to the method separately from the other inputs */
+        OPTIONAL,
         /** required, and passed to the method separately from the other inputs */
         REQUIRED
     }

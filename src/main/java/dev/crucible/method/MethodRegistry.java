@@ -6,13 +6,24 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The merge methods Crucible knows, by their mergekit names. Adding a method is one line here. */
 public final class MethodRegistry {
-    private static final Map<String, MergeMethod> METHODS = List.of(
+    private static final Map<String, MergeMethod> METHODS = Stream.concat(Stream.of(
                     new Linear(),
-                    new Passthrough())
-            .stream()
+                    new Slerp(),
+                    new NuSlerp(),
+                    new MultiSlerp(),
+                    new Karcher(),
+                    new Sce(),
+                    Ram.ram(),
+                    Ram.ramPlusTensorLocal(),
+                    new ModelStock(),
+                    new NearSwap(),
+                    new ArceeFusion(),
+                    new Passthrough()),
+                    TaskArithmetic.variants().stream())
             .collect(Collectors.toMap(m -> m.info().name(), Function.identity(), (a, b) -> a, TreeMap::new));
 
     private MethodRegistry() {

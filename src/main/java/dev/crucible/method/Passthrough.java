@@ -1,6 +1,7 @@
 package dev.crucible.method;
 
-import dev.crucible.backend.DeviceTensor;
+import dev.crucible.backend.FibreLayout;
+import dev.crucible.backend.Operand;
 
 import java.util.List;
 import java.util.OptionalDouble;
@@ -38,8 +39,8 @@ public final class Passthrough implements MergeMethod {
         if (scale.isEmpty()) {
             return new MergeResult.Unchanged(in);
         }
-        DeviceTensor x = ctx.load(in);
-        return new MergeResult.Computed(
-                ctx.backend().weightedSum(new DeviceTensor[] {x}, new float[] {(float) scale.getAsDouble()}));
+        ctx.backend().blend(null, new Operand[] {in.data()}, new float[] {(float) scale.getAsDouble()},
+                FibreLayout.whole(ctx.numel()), ctx.output());
+        return MergeResult.WRITTEN;
     }
 }

@@ -7,6 +7,7 @@ import dev.crucible.CrucibleException;
 import dev.crucible.Warnings;
 import dev.crucible.io.DType;
 import dev.crucible.plan.MergePlan;
+import dev.crucible.plan.TensorName;
 
 import java.util.Iterator;
 import java.util.List;
@@ -38,7 +39,23 @@ final class ConfigJson {
         if (plan.layerCount() != null) {
             setLayerCount(plan, donor, out, warnings);
         }
+        setVocabSize(plan, out, warnings);
         return out;
+    }
+
+    /** vocab_size always equals the output embedding's row count (it changes when embeddings were rectified). */
+    private static void setVocabSize(MergePlan plan, ObjectNode out, Warnings warnings) {
+        ObjectNode holder = !out.has("vocab_size") && out.path("text_config") instanceof ObjectNode tc
+                && tc.has("vocab_size") ? tc : out;
+        plan.jobs().stream().filter(j -> TensorName.isTokenEmbedding(j.name()) && j.shape().length == 2)
+                .findFirst().ifPresent(embed -> {
+                    long rows = embed.shape()[0];
+                    if (holder.has("vocab_size") && holder.get("vocab_size").asLong() != rows) {
+                        warnings.warn("vocab-size", "config.json vocab_size changes from "
+                                + holder.get("vocab_size").asLong() + " to " + rows + " to match the merged embeddings");
+                        holder.put("vocab_size", rows);
+                    }
+                });
     }
 
     private static void setLayerCount(MergePlan plan, ObjectNode donor, ObjectNode out, Warnings warnings) {

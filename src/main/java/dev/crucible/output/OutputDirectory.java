@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crucible.CrucibleException;
 import dev.crucible.Warnings;
+import dev.crucible.io.AtomicFile;
 import dev.crucible.io.DType;
 import dev.crucible.io.ShardIndex;
 import dev.crucible.io.ShardPlan;
@@ -12,11 +13,9 @@ import dev.crucible.plan.MergePlan;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
 
@@ -144,22 +143,6 @@ public final class OutputDirectory {
     }
 
     private void writeAtomically(String name, String content) {
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve("." + name + ".partial");
-        try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original error is the one worth reporting
-            }
-            throw new CrucibleException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        AtomicFile.write(dir.resolve(name), content.getBytes(StandardCharsets.UTF_8));
     }
 }

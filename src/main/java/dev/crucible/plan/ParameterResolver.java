@@ -3,8 +3,12 @@ package dev.crucible.plan;
 import dev.crucible.config.ParameterSetting;
 import dev.crucible.config.Parameters;
 
+import dev.crucible.config.SourceLines;
+
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeSet;
 
 /**
  * Resolves one parameter for one tensor through mergekit's precedence (merge-methods.md §2.5): source level,
@@ -27,13 +31,23 @@ final class ParameterResolver {
     private ParameterResolver() {
     }
 
-    /** Evaluates {@code name} for {@code tensor} at position {@code t}, trying {@code levels} in order. */
-    static Optional<Found> resolve(String name, String tensor, double t, Level... levels) {
+    /**
+     * Evaluates {@code name} for {@code tensor} at position {@code t}, trying {@code levels} in order; a word is
+     * looked up in {@code choices} (the parameter's named values).
+     */
+    static Optional<Found> resolve(String name, Map<String, Double> choices, String tensor, double t,
+                                   SourceLines lines, Level... levels) {
         for (Level level : levels) {
-            if (level == null) {
-                continue;
-            }
             Optional<ParameterSetting> setting = level.parameters().get(name);
+            if (setting.isPresent() && setting.get() instanceof ParameterSetting.Label label) {
+                Double code = choices.get(label.text());
+                if (code == null) {
+                    throw lines.error(level.keyOf(name), choices.isEmpty() ? name + " takes a number, not '"
+                            + label.text() + "'" : name + " takes one of " + new TreeSet<>(choices.keySet())
+                            + ", not '" + label.text() + "'");
+                }
+                return Optional.of(new Found(code, level.keyOf(name)));
+            }
             if (setting.isPresent()) {
                 OptionalDouble v = setting.get().evaluate(tensor, t);
                 if (v.isPresent()) {

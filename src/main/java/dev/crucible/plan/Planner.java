@@ -359,35 +359,72 @@ public final class Planner {
                         + " (needed for output " + outName + ")");
             }
             boolean isBase = slice.base() != null && s.model() == slice.base();
-            inputs.add(new JobInput(s.model(), name, m.checkpoint().info(name), isBase,
+            inputs.add(new JobInput(s.model(), i, name, m.checkpoint().info(name), isBase,
                     perModelParams(slice, s, name, t, isBase)));
             consumed.get(s.model()).add(name);
         }
         JobInput base = null;
-        if (method.info().baseUse() == MethodInfo.BaseUse.REQUIRED) {
-            base = inputs.stream().filter(JobInput::isBase).findFirst().orElseThrow(() -> sliceError(slice,
-                    method.info().name() + " needs base_model among the sources of every slice"));
+        if (method.info().baseUse() != MethodInfo.BaseUse.ORDINARY) {
+            base = inputs.stream().filter(JobInput::isBase).findFirst().orElse(null);
+            if (base == null && method.info().baseUse() == MethodInfo.BaseUse.REQUIRED) {
+                throw sliceError(slice, method.info().name() + " needs base_model among the sources of every slice");
+            }
             inputs.remove(base);
         }
         String problem = method.checkInputs(inputs.size(), base != null);
         if (problem != null) {
             throw sliceError(slice, outName + ": " + problem);
         }
-        TensorInfo shapeRef = (base != null ? base : inputs.getFirst()).info();
+        Map<String, Double> global = globalParams(slice, outName, t);
         for (JobInput in : inputs) {
-            if (!Arrays.equals(in.info().shape(), shapeRef.shape())) {
-                throw new CrucibleException(outName + ": shape mismatch: " + describeShapes(inputs, base));
+            String bad = method.checkParameters(global, in.params());
+            if (bad != null) {
+                throw lines.error(slice.sources().get(in.source()).keyPath(), models.get(in.model()).label() + "."
+                        + in.tensor() + ": " + bad);
             }
         }
+        TensorInfo shapeRef = (base != null ? base : inputs.getFirst()).info();
+        long[] shape = outputShape(outName, inputs, base);
         TensorJob.Kind kind = kindOf(outName, inputs, base);
         DType dtype = kind == TensorJob.Kind.COPY ? shapeRef.dtype() : outputDtype(inputs, base);
-        jobs.add(new TensorJob(outName, dtype, shapeRef.shape(), kind, List.copyOf(inputs), base, t,
-                globalParams(slice, outName, t)));
+        jobs.add(new TensorJob(outName, dtype, shape, kind, List.copyOf(inputs), base, t, global));
     }
 
     private CrucibleException sliceError(Slice slice, String problem) {
         return slice.keyPath().isEmpty() ? lines.error("merge_method", problem) : lines.error(slice.keyPath(),
                 problem);
+    }
+
+    /**
+     * The inputs' common shape. Embedding matrices whose vocabularies differ are rectified (merge-methods.md §2.9):
+     * to the base's row count when there is a separate base (a smaller input cannot be grown: error), else to the
+     * smallest; the kept rows are a prefix, so inputs are read in place. Any other mismatch is an error.
+     */
+    private long[] outputShape(String outName, List<JobInput> inputs, JobInput base) {
+        List<JobInput> all = base == null ? inputs : concat(base, inputs);
+        long[] first = all.getFirst().info().shape();
+        if (all.stream().allMatch(in -> Arrays.equals(in.info().shape(), first))) {
+            return first;
+        }
+        boolean embedding = TensorName.isTokenEmbedding(outName) || TensorName.isLmHead(outName);
+        boolean sameColumns = all.stream().allMatch(in -> in.info().shape().length == 2
+                && in.info().shape()[1] == first[1]);
+        if (!embedding || !sameColumns) {
+            throw new CrucibleException(outName + ": shape mismatch: " + describeShapes(inputs, base));
+        }
+        long rows = base != null ? base.info().shape()[0]
+                : all.stream().mapToLong(in -> in.info().shape()[0]).min().orElseThrow();
+        for (JobInput in : all) {
+            if (in.info().shape()[0] < rows) {
+                throw new CrucibleException(outName + ": " + models.get(in.model()).label() + " has "
+                        + in.info().shape()[0] + " rows, fewer than the base's " + rows + "; a base-relative merge"
+                        + " cannot grow it (" + describeShapes(inputs, base) + ")");
+            }
+        }
+        warnings.affecting("rectify", "embedding sizes differ; merging the first rows common to the inputs"
+                + (base != null ? " (the base's size)" : "") + " and setting vocab_size accordingly", outName + " "
+                + describeShapes(inputs, base) + " -> [" + rows + ", " + first[1] + "]");
+        return new long[] {rows, first[1]};
     }
 
     private String describeShapes(List<JobInput> inputs, JobInput base) {
@@ -478,7 +515,8 @@ public final class Planner {
 
     /** The first value found through the levels, checked against the parameter's type, else the default. */
     private Optional<Double> value(ParamSpec spec, String tensor, double t, ParameterResolver.Level... levels) {
-        Optional<ParameterResolver.Found> found = ParameterResolver.resolve(spec.name(), tensor, t, levels);
+        Optional<ParameterResolver.Found> found = ParameterResolver.resolve(spec.name(), spec.choices(), tensor, t,
+                lines, levels);
         return found.isPresent() ? Optional.of(checked(spec, found.get(), tensor))
                 : Optional.ofNullable(spec.defaultValue());
     }
@@ -486,7 +524,8 @@ public final class Planner {
     /** Booleans must resolve to exactly 0 or 1 (a [true, false] gradient gives 0.5 mid-way: an error). */
     private double checked(ParamSpec spec, ParameterResolver.Found found, String tensor) {
         double v = found.value();
-        if (spec.type() == ParamSpec.Type.BOOL && v != 0.0 && v != 1.0) {
+        if ((spec.type() == ParamSpec.Type.BOOL || spec.type() == ParamSpec.Type.CHOICE && !spec.choices()
+                .containsValue(v)) && v != 0.0 && v != 1.0) {
             throw lines.error(found.keyPath(), spec.name() + " is a boolean but resolves to " + v + " for "
                     + tensor);
         }

@@ -76,9 +76,16 @@ class ParameterCoercionTest {
     }
 
     @Test
-    void nonNumericStringIsRejected() {
-        ConfigException e = assertThrows(ConfigException.class, () -> parse("abc"));
-        assertEquals("p.yml:5: parameters.p: expected a number, got 'abc'", e.getMessage());
+    void aWordIsKeptAsALabelForTheParametersThatTakeOne() {
+        // e.g. consensus: count; the planner rejects it for parameters that want a number
+        assertEquals(new ParameterSetting.Label("abc"), parse("abc"));
+    }
+
+    @Test
+    void otherNonNumericStringsAreRejected() {
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("'a b'"));
+        assertEquals("p.yml:5: parameters.p: expected a number, got 'a b'", e.getMessage());
+        assertThrows(ConfigException.class, () -> parse("[0.5, abc]"), "no words inside gradients");
     }
 
     @Test

@@ -13,12 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class PassthroughTest {
     @Test
     void withoutScaleTheInputIsPassedThroughUntouched() {
-        MergeContext.Input in = MethodHarness.input("a", false, DType.BF16, new float[] {1, Float.NaN}, Map.of());
-        try (var backend = new dev.crucible.backend.cpu.CpuReference();
-             MergeContext ctx = new MergeContext("t", backend, java.util.List.of(in), null, Map.of(),
-                     new dev.crucible.Warnings())) {
-            MergeResult r = new Passthrough().merge(ctx);
+        MergeContext.Input in = MethodHarness.input("a", 0, false, DType.BF16, new float[] {1, Float.NaN}, Map.of());
+        try (var backend = dev.crucible.backend.cpu.CpuBackend.reference()) {
+            MergeContext ctx = new MergeContext("t", new long[] {2}, backend, java.util.List.of(in), null, Map.of(),
+                    in.data(), 0, new dev.crucible.Warnings());
             // the executor copies these bytes verbatim: no widening, no NaN canonicalization
+            MergeResult r = new Passthrough().merge(ctx);
             assertInstanceOf(MergeResult.Unchanged.class, r);
             assertNotNull(((MergeResult.Unchanged) r).input());
         }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -219,7 +220,7 @@ class PlannerTest {
                 """.formatted(a)));
         assertTrue(e.getMessage().startsWith("merge.yml:3: merge_method: unknown merge method 'lineer'"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("linear, passthrough"), e.getMessage());
+        assertTrue(e.getMessage().contains("karcher, linear, model_stock"), e.getMessage());
     }
 
     @Test
@@ -247,6 +248,39 @@ class PlannerTest {
                 """.formatted(a)));
         assertTrue(e.getMessage().contains("merge.yml:6: parameters.normalize: normalize is a boolean but resolves"
                 + " to 0.33333333333333337 for model.layers.1."), e.getMessage());
+    }
+
+    @Test
+    void wordsAreAcceptedOnlyWhereTheParameterNamesChoices() {
+        try (MergePlan plan = plan("""
+                merge_method: ties
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: 1, density: 0.5}
+                parameters: {consensus: count}
+                """.formatted(base, a))) {
+            assertEquals(1.0, job(plan, "model.norm.weight").global().get("consensus"));
+        }
+        CrucibleException e = assertThrows(CrucibleException.class, () -> plan("""
+                merge_method: ties
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: half}
+                """.formatted(base, a)));
+        assertEquals("merge.yml:5: models[0].parameters.weight: weight takes a number, not 'half'",
+                e.getMessage());
+        CrucibleException choice = assertThrows(CrucibleException.class, () -> plan("""
+                merge_method: ties
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: 1}
+                parameters: {consensus: most}
+                """.formatted(base, a)));
+        assertTrue(choice.getMessage().endsWith("consensus takes one of [count, sum, sum_unweighted], not 'most'"),
+                choice.getMessage());
     }
 
     @Test
@@ -294,8 +328,8 @@ class PlannerTest {
     }
 
     @Test
-    void shapeMismatchNamesEveryInputShape() {
-        Path wide = TestModels.model(dir, "wide", new TinyLlama(4, 8, 12, 20, false, DType.BF16), 0f);
+    void shapeMismatchOutsideEmbeddingsNamesEveryInputShape() {
+        Path wideMlp = TestModels.model(dir, "wide", new TinyLlama(4, 8, 16, 16, false, DType.BF16), 0f);
         CrucibleException e = assertThrows(CrucibleException.class, () -> plan("""
                 merge_method: linear
                 models:
@@ -303,9 +337,45 @@ class PlannerTest {
                     parameters: {weight: 1}
                   - model: %s
                     parameters: {weight: 1}
-                """.formatted(a, wide)));
-        assertEquals("model.embed_tokens.weight: shape mismatch: " + a + " [16, 8], " + wide + " [20, 8]",
-                e.getMessage());
+                """.formatted(a, wideMlp)));
+        assertEquals("model.layers.0.mlp.down_proj.weight: shape mismatch: " + a + " [8, 12], " + wideMlp
+                + " [8, 16]", e.getMessage());
+    }
+
+    @Test
+    void embeddingsOfDifferentVocabulariesAreRectified() {
+        Path bigVocab = TestModels.model(dir, "big", new TinyLlama(4, 8, 12, 20, false, DType.BF16), 0f);
+        try (MergePlan plan = plan("""
+                merge_method: linear
+                models:
+                  - model: %s
+                    parameters: {weight: 1}
+                  - model: %s
+                    parameters: {weight: 1}
+                """.formatted(bigVocab, a))) {
+            // no separate base: the common submatrix, the smallest vocabulary
+            assertArrayEquals(new long[] {16, 8}, job(plan, "model.embed_tokens.weight").shape());
+            assertArrayEquals(new long[] {16, 8}, job(plan, "lm_head.weight").shape());
+            assertTrue(warnings.messages().stream().anyMatch(m -> m.contains("embedding sizes differ")));
+        }
+        try (MergePlan plan = plan("""
+                merge_method: task_arithmetic
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: 1}
+                """.formatted(a, bigVocab))) {
+            // base-relative: cut to the base's rows
+            assertArrayEquals(new long[] {16, 8}, job(plan, "model.embed_tokens.weight").shape());
+        }
+        CrucibleException grow = assertThrows(CrucibleException.class, () -> plan("""
+                merge_method: task_arithmetic
+                base_model: %s
+                models:
+                  - model: %s
+                    parameters: {weight: 1}
+                """.formatted(bigVocab, a)));
+        assertTrue(grow.getMessage().contains("cannot grow"), grow.getMessage());
     }
 
     @Test

@@ -1,207 +1,206 @@
 package dev.crucible.backend.cpu;
 
 import dev.crucible.backend.Backend;
-import dev.crucible.backend.DeviceTensor;
+import dev.crucible.backend.FibreLayout;
+import dev.crucible.backend.GtaSpec;
+import dev.crucible.backend.Mask;
+import dev.crucible.backend.Operand;
 import dev.crucible.io.DType;
+import dev.crucible.io.FloatFormats;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
-import java.util.stream.DoubleStream;
-import java.util.stream.LongStream;
-import java.util.stream.Stream;
+import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CpuVector against the scalar oracle, byte for byte: the widened tensors and every stored output.
- * Sizes straddle the vector tails and the 2^20-element chunks; inputs are random bit patterns salted
- * with NaNs (both signs, quiet and signalling), infinities, zeros, subnormals and rounding ties; every
- * segment the engines read or write starts at an odd address.
+ * The fast engine's own concerns: its vector path for {@code blend} on exhaustive and swept bit patterns (against
+ * the reference, and the reference against the conversions of numerics-and-gpu.md §2), and its thread pool (errors in
+ * workers reach the caller, and the pool survives them).
  */
 class CpuVectorTest {
-    private static final int CHUNK = 1 << 20;
-    private static final long[] SIZES = {0, 1, 7, 31, 4097, CHUNK + 13, 3L * CHUNK + 5};
-    /** Coefficients for 1, 2 and 3 inputs: inexact, negative, underflowing and overflowing products. */
-    private static final float[][] COEFFICIENTS = {{-1.7f}, {0.3f, 3e38f}, {1e-30f, -1.7f, 0.3f}};
     private static final DType[] OUTPUTS = {DType.BF16, DType.F16, DType.F32};
 
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
-
-    private static final long[] BF16_EDGES = {
-        0x0000, 0x8000, 0x7F80, 0xFF80, 0x7FC0, 0xFFC0, 0x7F81, 0xFFFF, 0x0001, 0x807F, 0x0080, 0x7F7F};
-    private static final long[] F16_EDGES = {
-        0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0xFE00, 0x7C01, 0xFFFF, 0x0001, 0x83FF, 0x0400, 0x7BFF};
-    /** binary32 specials plus the F16 and BF16 rounding boundaries of numerics-and-gpu.md §2.4. */
-    private static final long[] F32_EDGES = {
-        0x0000_0000L, 0x8000_0000L, 0x7F80_0000L, 0xFF80_0000L, 0x7FC0_0000L, 0xFFC0_0000L, 0x7F80_0001L,
-        0xFFFF_FFFFL, 0x0000_0001L, 0x807F_FFFFL, 0x0080_0000L, 0x7F7F_FFFFL, 0x7F7F_8000L, 0x3F80_8000L,
-        0x477F_F000L, 0x477F_EFFFL, 0x3880_0000L, 0x387F_FFFFL, 0x3300_0000L, 0x3300_0001L, 0x33C0_0000L};
-    /** binary64 specials, signalling NaNs whose payload does and does not survive, and binary32 ties. */
-    private static final long[] F64_EDGES = LongStream.concat(
-            LongStream.of(0x7FF0_0000_2000_0000L, 0xFFF0_0000_0000_0001L),
-            DoubleStream.of(0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN,
-                            Double.MIN_VALUE, Double.MAX_VALUE, Float.MIN_VALUE, Float.MIN_VALUE / 2.0,
-                            Float.MAX_VALUE, 0x1.ffffffp127, 1.0 + 0x1p-24, -(1.0 + 0x3p-24))
-                    .mapToLong(Double::doubleToRawLongBits))
-            .toArray();
-
-    private static final Backend REFERENCE = new CpuReference();
-    private static CpuVector oneThread;
-    private static CpuVector threeThreads;
+    private static CpuBackend reference;
+    private static CpuBackend oneThread;
+    private static CpuBackend threeThreads;
 
     @BeforeAll
     static void startEngines() {
-        oneThread = new CpuVector(1);
-        threeThreads = new CpuVector(3);
+        reference = CpuBackend.reference();
+        oneThread = CpuBackend.vector(1);
+        threeThreads = CpuBackend.vector(3);
     }
 
     @AfterAll
     static void stopEngines() {
+        reference.close();
         oneThread.close();
         threeThreads.close();
     }
 
-    static Stream<Arguments> cases() {
-        return Stream.of(DType.BF16, DType.F16, DType.F32, DType.F64).flatMap(dtype ->
-                Stream.of(1, 2, 3).flatMap(inputs ->
-                        Arrays.stream(SIZES).mapToObj(n -> Arguments.of(dtype, inputs, n))));
-    }
-
-    @ParameterizedTest(name = "{0}, {1} inputs, {2} elements")
-    @MethodSource("cases")
-    void weightedSumMatchesReference(DType dtype, int inputs, long n) {
-        Random random = new Random(31L * n + 7L * inputs + dtype.ordinal());
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment[] xs = new MemorySegment[inputs];
-            for (int m = 0; m < inputs; m++) {
-                xs[m] = unaligned(arena, dtype.byteSize(n));
-                for (long i = 0; i < n; i++) {
-                    write(xs[m], dtype, i, randomBits(dtype, random));
-                }
-            }
-            assertMatchesReference(arena, dtype, xs, n, COEFFICIENTS[inputs - 1]);
-        }
-    }
-
     /**
-     * All 65,536 patterns, widened, multiplied by one (which keeps them) and stored in every format; in
-     * a confined arena, which the engine must process on the calling thread instead of its workers.
+     * All 65,536 patterns, widened, multiplied by one and stored in every format: the vector path must match the
+     * reference, and the reference must be the exact widening followed by §2's rounding with canonical NaNs.
      */
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"BF16", "F16"})
     void everySixteenBitPatternMatchesReference(DType dtype) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment x = unaligned(arena, dtype.byteSize(1 << 16));
+        try (Arena arena = Arena.ofShared()) {
+            Operand x = new Operand(dtype, Tensors.unaligned(arena, dtype.byteSize(1 << 16)), 1 << 16);
             for (int i = 0; i < 1 << 16; i++) {
-                write(x, dtype, i, i);
+                Tensors.set(x, i, i);
             }
-            assertMatchesReference(arena, dtype, new MemorySegment[] {x}, 1 << 16, new float[] {1f});
+            for (DType out : OUTPUTS) {
+                Operand expected = identity(reference, arena, x, out, (byte) 0xA5);
+                for (int i = 0; i < 1 << 16; i++) {
+                    float v = Tensors.value(x, i);
+                    long want = Float.isNaN(v) ? canonicalNaN(out) : switch (out) {
+                        case BF16 -> FloatFormats.floatToBf16(v) & 0xFFFF;
+                        case F16 -> FloatFormats.floatToF16(v) & 0xFFFF;
+                        default -> Float.floatToRawIntBits(v) & 0xFFFF_FFFFL;
+                    };
+                    if (out == dtype && !Float.isNaN(v)) {
+                        assertEquals(i, want, "a pattern stored in its own format is kept");
+                    }
+                    assertEquals(want, Tensors.get(expected, i), dtype + " 0x" + Integer.toHexString(i) + " → " + out);
+                }
+                Tensors.assertSameBytes(expected, identity(oneThread, arena, x, out, (byte) 0x5A),
+                        dtype + " → " + out + ", vector(1)");
+                Tensors.assertSameBytes(expected, identity(threeThreads, arena, x, out, (byte) 0x3C),
+                        dtype + " → " + out + ", vector(3)");
+            }
         }
     }
 
-    /** Every 251st binary32 pattern, a prime stride that visits every exponent with varied low bits. */
+    /**
+     * Every 251st binary32 pattern, a prime stride that visits every exponent with varied low bits, through the
+     * vector path into each format; the reference against FloatFormats' rounding.
+     */
     @Test
     void binary32SweepNarrowsLikeReference() {
         long n = (1L << 32) / 251 + 1;
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment x = unaligned(arena, DType.F32.byteSize(n));
+            Operand x = new Operand(DType.F32, Tensors.unaligned(arena, DType.F32.byteSize(n)), n);
             for (long i = 0; i < n; i++) {
-                write(x, DType.F32, i, i * 251);
+                Tensors.set(x, i, i * 251);
             }
-            assertMatchesReference(arena, DType.F32, new MemorySegment[] {x}, n, new float[] {1f});
+            for (DType out : OUTPUTS) {
+                try (Arena outputs = Arena.ofShared()) {
+                    Operand expected = identity(reference, outputs, x, out, (byte) 0xA5);
+                    for (long i = 0; i < n; i++) {
+                        float v = Float.intBitsToFloat((int) (i * 251));
+                        long want = switch (out) {
+                            case BF16 -> FloatFormats.floatToBf16(v) & 0xFFFF;
+                            case F16 -> FloatFormats.floatToF16(v) & 0xFFFF;
+                            default -> FloatFormats.canonicalF32Bits(v) & 0xFFFF_FFFFL;
+                        };
+                        if (want != Tensors.get(expected, i)) {
+                            assertEquals(want, Tensors.get(expected, i), "binary32 0x" + Long.toHexString(i * 251)
+                                    + " → " + out);
+                        }
+                    }
+                    Tensors.assertSameBytes(expected, identity(oneThread, outputs, x, out, (byte) 0x5A),
+                            "F32 → " + out + ", vector(1)");
+                    Tensors.assertSameBytes(expected, identity(threeThreads, outputs, x, out, (byte) 0x3C),
+                            "F32 → " + out + ", vector(3)");
+                }
+            }
+        }
+    }
+
+    /** {@code 1f · x} into a fresh output of {@code out}: blend's vector path, whole tensor, no base. */
+    private static Operand identity(Backend engine, Arena arena, Operand x, DType out, byte fill) {
+        Operand o = Tensors.output(arena, out, x.numel(), fill);
+        engine.blend(null, new Operand[] {x}, new float[] {1f}, FibreLayout.whole(x.numel()), o);
+        return o;
+    }
+
+    private static long canonicalNaN(DType dtype) {
+        return switch (dtype) {
+            case BF16 -> 0x7FC0;
+            case F16 -> 0x7E00;
+            default -> 0x7FC0_0000L;
+        };
+    }
+
+    /**
+     * A model with fewer elements than the output: the kernel reads past its segment only in the pieces after the
+     * first 2^20 elements, which the pool runs on its workers; the error must come back to the caller, as it is,
+     * and leave the engine usable.
+     */
+    @Test
+    void outOfBoundsReadInAWorkerReachesTheCaller() {
+        long n = EngineConformanceTest.PIECES;
+        try (Arena arena = Arena.ofShared()) {
+            Operand b = Tensors.random(arena, DType.BF16, n, new SplittableRandom(1));
+            Operand shortX = Tensors.random(arena, DType.BF16, 1 << 20, new SplittableRandom(2));
+            Operand out = Tensors.output(arena, DType.F32, n, (byte) 0);
+            for (CpuBackend engine : new CpuBackend[] {reference, oneThread, threeThreads}) {
+                assertThrows(IndexOutOfBoundsException.class, () -> engine.blend(b, new Operand[] {shortX},
+                        new float[] {0.5f}, FibreLayout.whole(n), out), engine.name());
+                assertThrows(IndexOutOfBoundsException.class, () -> engine.l1(shortX, b, new Mask.All()),
+                        engine.name() + ", a reduction");
+            }
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> threeThreads.blend(b,
+                    new Operand[] {shortX}, new float[] {0.5f}, FibreLayout.whole(n), out));
+            assertTrue(ranInPool(e), "the failing piece ran on a worker: " + Arrays.toString(e.getStackTrace()));
+            assertStillWorks(arena);
+        }
+    }
+
+    /** Philox.threshold rejects a NaN keep probability inside the gta kernel, on a worker for the later pieces. */
+    @Test
+    void nanDensityInAWorkerReachesTheCaller() {
+        long n = EngineConformanceTest.PIECES;
+        try (Arena arena = Arena.ofShared()) {
+            Operand b = Tensors.random(arena, DType.F16, n, new SplittableRandom(3));
+            Operand x = Tensors.near(arena, b, new SplittableRandom(4));
+            Operand out = Tensors.output(arena, DType.BF16, n, (byte) 0);
+            GtaSpec spec = new GtaSpec(new Mask[] {new Mask.Bernoulli(7, Double.NaN)}, new float[] {1f}, false,
+                    new float[] {1f}, GtaSpec.Consensus.NONE, false, 1f, 1f);
+            for (CpuBackend engine : new CpuBackend[] {reference, oneThread, threeThreads}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> engine.gta(spec, b, new Operand[] {x}, out), engine.name());
+                assertEquals("keep probability is NaN", e.getMessage());
+                if (engine != reference) {
+                    assertTrue(ranInPool(e), engine.name() + " ran the pieces on its workers");
+                }
+            }
+            assertStillWorks(arena);
         }
     }
 
     @Test
-    void failuresInWorkersReachTheCaller() {
-        MemorySegment tooSmall = MemorySegment.ofArray(new short[10]);
-        assertThrows(IndexOutOfBoundsException.class, () -> threeThreads.load(DType.BF16, tooSmall, 3L * CHUNK));
-        assertThrows(IllegalArgumentException.class, () -> threeThreads.load(DType.I32, tooSmall, 1));
-        assertThrows(IllegalArgumentException.class, () -> new CpuVector(0));
+    void namesAndThreadCount() {
+        assertEquals("cpu-reference", reference.name());
         assertEquals("cpu-vector", oneThread.name());
+        assertEquals("cpu-vector", threeThreads.name());
+        assertThrows(IllegalArgumentException.class, () -> CpuBackend.vector(0));
     }
 
-    private static void assertMatchesReference(Arena arena, DType dtype, MemorySegment[] xs, long n, float[] c) {
-        Map<String, byte[]> expected = run(REFERENCE, arena, dtype, xs, n, c);
-        for (CpuVector engine : new CpuVector[] {oneThread, threeThreads}) {
-            Map<String, byte[]> actual = run(engine, arena, dtype, xs, n, c);
-            String threads = engine == oneThread ? "1 thread" : "3 threads";
-            expected.forEach((what, bytes) -> assertArrayEquals(bytes, actual.get(what), what + ", " + threads));
-        }
+    private static boolean ranInPool(Throwable e) {
+        return Arrays.stream(e.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().startsWith("java.util.concurrent.ThreadPoolExecutor"));
     }
 
-    /** Loads, sums and stores; returns each widened input's bits and each output format's bytes. */
-    private static Map<String, byte[]> run(Backend engine, Arena arena, DType dtype, MemorySegment[] xs,
-                                           long n, float[] c) {
-        Map<String, byte[]> result = new LinkedHashMap<>();
-        DeviceTensor[] loaded = new DeviceTensor[xs.length];
-        for (int m = 0; m < xs.length; m++) {
-            loaded[m] = engine.load(dtype, xs[m], n);
-            result.put("input " + m + " widened", bytes(CpuTensor.of(loaded[m]).floats(), 4 * n));
-        }
-        try (DeviceTensor sum = engine.weightedSum(loaded, c)) {
-            for (DType out : OUTPUTS) {
-                MemorySegment dst = unaligned(arena, out.byteSize(n));
-                engine.store(sum, out, dst);
-                result.put("stored as " + out, bytes(dst, dst.byteSize()));
-            }
-        } finally {
-            for (DeviceTensor t : loaded) {
-                t.close();
-            }
-        }
-        return result;
-    }
-
-    private static byte[] bytes(MemorySegment segment, long size) {
-        return segment.asSlice(0, size).toArray(ValueLayout.JAVA_BYTE);
-    }
-
-    /** A segment at an odd address, so that no vector access is aligned. */
-    private static MemorySegment unaligned(Arena arena, long size) {
-        return arena.allocate(size + 1).asSlice(1);
-    }
-
-    /** One in eight draws is an edge case; F64 otherwise mixes raw bits with values near binary32 ones. */
-    private static long randomBits(DType dtype, Random random) {
-        long[] edges = switch (dtype) {
-            case BF16 -> BF16_EDGES;
-            case F16 -> F16_EDGES;
-            case F32 -> F32_EDGES;
-            default -> F64_EDGES;
-        };
-        if (random.nextInt(8) == 0) {
-            return edges[random.nextInt(edges.length)];
-        }
-        if (dtype == DType.F64 && random.nextBoolean()) {
-            // a binary32 value with the 29 bits below its precision random, or exactly half an ulp
-            long widened = Double.doubleToRawLongBits(Float.intBitsToFloat(random.nextInt()));
-            return widened ^ (random.nextBoolean() ? random.nextLong() & 0x1FFF_FFFFL : 0x1000_0000L);
-        }
-        return random.nextLong();
-    }
-
-    private static void write(MemorySegment segment, DType dtype, long i, long bits) {
-        switch (dtype) {
-            case BF16, F16 -> segment.setAtIndex(SHORT, i, (short) bits);
-            case F32 -> segment.setAtIndex(INT, i, (int) bits);
-            default -> segment.setAtIndex(LONG, i, bits);
+    /** After a failure, both pools still compute the reference's answer. */
+    private static void assertStillWorks(Arena arena) {
+        long n = EngineConformanceTest.PIECE_PLUS;
+        Operand x = Tensors.random(arena, DType.F32, n, new SplittableRandom(5));
+        for (DType out : OUTPUTS) {
+            Operand expected = identity(reference, arena, x, out, (byte) 1);
+            Tensors.assertSameBytes(expected, identity(oneThread, arena, x, out, (byte) 2), "vector(1) after a failure");
+            Tensors.assertSameBytes(expected, identity(threeThreads, arena, x, out, (byte) 3),
+                    "vector(3) after a failure");
         }
     }
 }

@@ -1,0 +1,19 @@
+# Shared by the launchers: finds JDK 25, builds the jar when it is missing or older than the sources, and runs a
+# main class of it with the flags Crucible needs. Extra JVM options (e.g. -Xmx64g) go in CRUCIBLE_JAVA_OPTS.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$root/scripts/lib/jdk.sh"
+
+run_crucible_class() {
+  local main_class="$1"
+  shift
+  local java_bin
+  java_bin="$(find_jdk25)/bin/java"
+  local jar="$root/target/crucible.jar"
+  if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/src/main" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    echo "crucible: building (first run or sources changed)..." >&2
+    (cd "$root" && mvn -q -B -ntp -DskipTests package) >&2
+  fi
+  exec "$java_bin" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+    -XX:+UseParallelGC ${CRUCIBLE_JAVA_OPTS:-} \
+    -cp "$jar:$root/target/lib/*" "$main_class" "$@"
+}

@@ -1,0 +1,98 @@
+package dev.crucible.backend.cpu;
+
+import dev.crucible.backend.Threshold;
+
+import java.util.List;
+import java.util.function.LongToDoubleFunction;
+
+/**
+ * The fixed reduction topology of numerics-and-gpu.md §6, so every engine gets the same binary64 sum: chunks of
+ * 65,536 terms; in each chunk 256 lanes each add every 256th term, then a pairwise tree over the lanes; the chunk
+ * partials are reduced the same way, recursively. Chunk partials are independent, so they may be computed on any
+ * thread in any order.
+ */
+final class Reduction {
+    static final int LANES = 256;
+    static final int CHUNK = Threshold.CHUNK;
+
+    private Reduction() {
+    }
+
+    /** Σ term(e) for e in [0, n). */
+    static double sum(long n, LongToDoubleFunction term) {
+        if (n == 0) {
+            return 0.0;
+        }
+        long chunks = chunks(n);
+        if (chunks == 1) {
+            return chunk(n, 0, term);
+        }
+        double[] partials = new double[Math.toIntExact(chunks)];
+        for (int c = 0; c < partials.length; c++) {
+            partials[c] = chunk(n, c, term);
+        }
+        return of(partials);
+    }
+
+    /** The reduction of already computed chunk partials (the recursive step). */
+    static double of(double[] terms) {
+        return sum(terms.length, e -> terms[(int) e]);
+    }
+
+    static long chunks(long n) {
+        return (n + CHUNK - 1) / CHUNK;
+    }
+
+    /** The partial of chunk {@code c} of {@code n} terms. */
+    static double chunk(long n, long c, LongToDoubleFunction term) {
+        return chunk(n, c, 1, (e, out) -> out[0] = term.applyAsDouble(e))[0];
+    }
+
+    /** Fills {@code out[0..count)} with the terms of element {@code e}. */
+    @FunctionalInterface
+    interface Terms {
+        void of(long e, double[] out);
+    }
+
+    /**
+     * The partials of chunk {@code c} of {@code count} sums computed together, so each element is read once; every
+     * sum follows the topology on its own.
+     */
+    static double[] chunk(long n, long c, int count, Terms terms) {
+        long start = c * CHUNK;
+        long size = Math.min(n - start, CHUNK);
+        double[][] acc = new double[count][LANES];
+        double[] t = new double[count];
+        for (long e = 0; e < size; e++) {
+            terms.of(start + e, t);
+            int lane = (int) (e % LANES);
+            for (int p = 0; p < count; p++) {
+                acc[p][lane] = acc[p][lane] + t[p];
+            }
+        }
+        double[] out = new double[count];
+        for (int p = 0; p < count; p++) {
+            double[] a = acc[p];
+            for (int s = LANES / 2; s >= 1; s /= 2) {
+                for (int l = 0; l < s; l++) {
+                    a[l] = a[l] + a[l + s];
+                }
+            }
+            out[p] = a[0];
+        }
+        return out;
+    }
+
+    /** Combines per-chunk partial vectors: component {@code p} of the result reduces component p of each. */
+    static double[] combine(List<double[]> partials, int count) {
+        double[] out = new double[count];
+        for (int p = 0; p < count; p++) {
+            double[] terms = new double[partials.size()];
+            for (int c = 0; c < terms.length; c++) {
+                terms[c] = partials.get(c)[p];
+            }
+            out[p] = terms.length == 1 ? terms[0] : of(terms);
+        }
+        return out;
+    }
+}
