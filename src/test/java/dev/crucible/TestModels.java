@@ -10,10 +10,17 @@ import dev.crucible.io.TensorInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import dev.crucible.io.ShardPlan;
+import dev.crucible.io.ShardWriter;
+import dev.crucible.io.TensorSpec;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Tiny Llama-shaped checkpoints and configs for tests, written into a test's temporary directory. */
@@ -35,6 +42,33 @@ public final class TestModels {
         Path dir = root.resolve(name);
         shape.write(dir, 7, delta, shardBytes);
         return dir;
+    }
+
+    /**
+     * Writes a checkpoint of arbitrary tensors (F32), element i of tensor t holding {@code value(t, i)}, with
+     * {@code config} as its config.json.
+     */
+    public static Path custom(Path dir, List<TensorSpec> tensors, TinyLlama.Delta value, ObjectNode config) {
+        try {
+            Files.createDirectories(dir);
+            ShardPlan plan = ShardPlan.plan(tensors, Long.MAX_VALUE, Map.of());
+            for (ShardPlan.Shard shard : plan.shards()) {
+                try (ShardWriter w = ShardWriter.create(dir, shard)) {
+                    for (TensorInfo t : shard.layout().tensors()) {
+                        MemorySegment data = Arena.ofAuto().allocate(Math.max(1, t.byteSize()), 8);
+                        for (long i = 0; i < t.numel(); i++) {
+                            data.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, value.at(t.name(), i, 0f));
+                        }
+                        w.write(t.name(), data.asSlice(0, t.byteSize()));
+                    }
+                    w.finish();
+                }
+            }
+            new ObjectMapper().writeValue(dir.resolve("config.json").toFile(), config);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Writes a config file; {@code %s} placeholders are not used, callers format paths themselves. */

@@ -60,8 +60,10 @@ final class PlanCommand implements Command {
                 print(job, plan, out);
             }
             out.println();
-            out.printf(Locale.ROOT, "output: %d tensors%s, %s%n", plan.jobs().size(), plan.layerCount() == null ? ""
-                    : ", " + plan.layerCount() + " layers", Sizes.human(plan.bytesWritten()));
+            String layers = plan.layerCounts().stream().map(c -> c.layers() + " layers"
+                    + (c.configKey() == null ? "" : " (" + c.configKey() + ")")).collect(Collectors.joining(", "));
+            out.printf(Locale.ROOT, "output: %d tensors%s, %s%n", plan.jobs().size(), layers.isEmpty() ? ""
+                    : ", " + layers, Sizes.human(plan.bytesWritten()));
             out.printf("read: %s (distinct input tensors)%n", Sizes.human(plan.bytesRead()));
             out.printf("peak working memory (estimate): %s%n", Sizes.human(plan.peakBytes()));
             out.printf("unconsumed input tensors: %d%n", plan.unconsumed().size());

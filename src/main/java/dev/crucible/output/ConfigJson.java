@@ -36,8 +36,8 @@ final class ConfigJson {
                 out.put("dtype", outDtype.torchName());
             }
         }
-        if (plan.layerCount() != null) {
-            setLayerCount(plan, donor, out, warnings);
+        for (MergePlan.LayerCount count : plan.layerCounts()) {
+            setLayerCount(plan, count, donor, out, warnings);
         }
         setVocabSize(plan, out, warnings);
         return out;
@@ -58,18 +58,40 @@ final class ConfigJson {
                 });
     }
 
-    private static void setLayerCount(MergePlan plan, ObjectNode donor, ObjectNode out, Warnings warnings) {
-        // Multimodal configs keep the decoder's settings under text_config.
-        ObjectNode holder = !hasAny(out) && out.path("text_config") instanceof ObjectNode tc && hasAny(tc) ? tc : out;
-        String key = LAYER_COUNT_KEYS.stream().filter(holder::has).findFirst().orElse(null);
-        if (key == null) {
-            warnings.warn("layer-count-key", "config.json has no layer-count key (" + LAYER_COUNT_KEYS
-                    + "); the merged model has " + plan.layerCount() + " layers");
+    private static void setLayerCount(MergePlan plan, MergePlan.LayerCount count, ObjectNode donor, ObjectNode out,
+                                      Warnings warnings) {
+        String path = count.configKey();
+        if (path == null) {
+            // one-module models: the usual keys, at the top or (multimodal configs) under text_config
+            ObjectNode holder = !hasAny(out) && out.path("text_config") instanceof ObjectNode tc && hasAny(tc) ? tc
+                    : out;
+            String key = LAYER_COUNT_KEYS.stream().filter(holder::has).findFirst().orElse(null);
+            path = key == null ? null : (holder == out ? "" : "text_config.") + key;
+        }
+        ObjectNode holder = path == null ? null : holderOf(out, path);
+        String key = path == null ? null : path.substring(path.lastIndexOf('.') + 1);
+        if (holder == null || !holder.has(key)) {
+            warnings.warn("layer-count-key:" + path, "config.json has no layer-count key (" + (path != null ? path
+                    : LAYER_COUNT_KEYS) + "); the merged model has " + count.layers() + " layers there");
             return;
         }
         int donorLayers = holder.get(key).asInt();
-        holder.put(key, plan.layerCount());
-        rebuildPerLayerArrays(plan, holder, donorLayers, holder == out ? "" : "text_config.");
+        holder.put(key, count.layers());
+        String prefix = path.contains(".") ? path.substring(0, path.lastIndexOf('.') + 1) : "";
+        rebuildPerLayerArrays(plan, count, holder, donorLayers, prefix);
+    }
+
+    /** The object holding the last key of a dotted path, or null when the path does not exist. */
+    private static ObjectNode holderOf(ObjectNode root, String path) {
+        ObjectNode node = root;
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (!(node.get(parts[i]) instanceof ObjectNode child)) {
+                return null;
+            }
+            node = child;
+        }
+        return node;
     }
 
     private static boolean hasAny(ObjectNode node) {
@@ -77,7 +99,8 @@ final class ConfigJson {
     }
 
     /** Arrays with one entry per layer (e.g. layer_types) follow the layers they describe. */
-    private static void rebuildPerLayerArrays(MergePlan plan, ObjectNode holder, int donorLayers, String path) {
+    private static void rebuildPerLayerArrays(MergePlan plan, MergePlan.LayerCount count, ObjectNode holder,
+                                              int donorLayers, String path) {
         Iterator<Map.Entry<String, JsonNode>> fields = holder.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -85,10 +108,10 @@ final class ConfigJson {
                 continue;
             }
             ArrayNode rebuilt = holder.arrayNode();
-            for (MergePlan.LayerOrigin o : plan.layerOrigins()) {
+            for (MergePlan.LayerOrigin o : count.origins()) {
                 JsonNode source = plan.models().get(o.model()).checkpoint().config()
-                        .map(c -> path.isEmpty() ? c : c.path("text_config")).map(c -> c.path(f.getKey()))
-                        .orElse(null);
+                        .map(c -> path.isEmpty() ? c : c.at("/" + path.substring(0, path.length() - 1)
+                                .replace('.', '/'))).map(c -> c.path(f.getKey())).orElse(null);
                 if (source == null || !source.isArray() || source.size() <= o.layer()) {
                     throw new CrucibleException("config.json key " + path + f.getKey() + " has one entry per layer"
                             + ", but " + plan.models().get(o.model()).label() + " has no entry for layer "

@@ -10,20 +10,29 @@ import java.util.List;
  * output order (pre-layer weights, layers by index, post-layer weights), plus the facts the output directory and the
  * user need. Closing the plan closes the input checkpoints.
  *
- * @param layerCount   output layer count when {@code slices:} changed it, else null (the donor's is kept)
- * @param layerOrigins for {@code slices:} merges, output layer i comes from {@code layerOrigins.get(i)}
+ * @param layerCounts  for each module merged with {@code slices:}, its output layers (none: the donor's are kept)
  * @param unconsumed   input tensors no job reads, as {@code model: tensor}; none is dropped silently
  * @param bytesRead    distinct input tensor bytes
  * @param bytesWritten output tensor bytes
  * @param peakBytes    estimated peak working memory of the executor (one job's inputs, result and output)
  */
 public record MergePlan(MergeConfig config, MergeMethod method, List<PlannedModel> models, int donor,
-                        List<TensorJob> jobs, Integer layerCount, List<LayerOrigin> layerOrigins,
-                        List<String> unconsumed, long bytesRead, long bytesWritten, long peakBytes)
+                        List<TensorJob> jobs, List<LayerCount> layerCounts, List<String> unconsumed, long bytesRead, long bytesWritten, long peakBytes)
         implements AutoCloseable {
 
     /** Output layer origin: a source layer of a model. */
     public record LayerOrigin(int model, int layer) {
+    }
+
+    /**
+     * The layers of one module merged with {@code slices:}: output layer i comes from {@code origins.get(i)}.
+     *
+     * @param configKey dotted config.json key of the count, or null to find the usual key
+     */
+    public record LayerCount(String configKey, List<LayerOrigin> origins) {
+        public int layers() {
+            return origins.size();
+        }
     }
 
     public PlannedModel donorModel() {

@@ -19,6 +19,7 @@ import dev.crucible.method.ParamSpec;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,7 +61,9 @@ public final class Planner {
     private final Warnings warnings;
     private final Options options;
     private final List<PlannedModel> models = new ArrayList<>();
-    private final List<ModelLayout> layouts = new ArrayList<>();
+    /** Layouts of the models' tensors, per (module, model). */
+    private final Map<String, ModelLayout> layouts = new HashMap<>();
+    private Module module;
     private final List<Set<String>> consumed = new ArrayList<>();
     private final List<Set<String>> dropped = new ArrayList<>();
     private final List<TensorJob> jobs = new ArrayList<>();
@@ -89,44 +92,56 @@ public final class Planner {
 
     private MergePlan build() {
         checkSupported();
-        List<Slice> slices = normalize();
+        if (config.baseModel() != null) {
+            model(config.baseModel(), "base_model");
+        }
+        List<Module> modules = config.modules() == null ? List.of(Module.whole(config))
+                : config.modules().entrySet().stream().map(e -> Module.of(e.getKey(), e.getValue())).toList();
+        Map<Module, List<Slice>> normalized = new LinkedHashMap<>();
+        for (Module m : modules) {
+            module = m;
+            normalized.put(m, normalize());
+        }
         checkArchitectures();
-        warnAboutParameters();
+        warnAboutParameters(modules);
         tiedEmbeddings = donorConfigFlag("tie_word_embeddings");
+        List<MergePlan.LayerCount> layerCounts = new ArrayList<>();
+        for (Map.Entry<Module, List<Slice>> e : normalized.entrySet()) {
+            module = e.getKey();
+            List<MergePlan.LayerOrigin> origins = planModule(e.getValue());
+            if (module.sliced()) {
+                layerCounts.add(new MergePlan.LayerCount(module.layerCountKey(), List.copyOf(origins)));
+            }
+        }
+        if (jobs.isEmpty()) {
+            throw new CrucibleException("the config selects no tensors to write (empty slices?)");
+        }
+        return new MergePlan(config, method, List.copyOf(models), donorIndex(), List.copyOf(jobs),
+                List.copyOf(layerCounts), unconsumed(), bytesRead(),
+                jobs.stream().mapToLong(TensorJob::outputBytes).sum(), peakBytes());
+    }
 
-        Slice first = slices.getFirst();
-        Slice last = slices.getLast();
-        planNonLayer(first, true);
+    /** Plans one module: pre-layer weights from the first slice, layers numbered across slices, then post. */
+    private List<MergePlan.LayerOrigin> planModule(List<Slice> slices) {
+        planNonLayer(slices.getFirst(), true);
         int outLayer = 0;
         List<MergePlan.LayerOrigin> origins = new ArrayList<>();
         for (Slice s : slices) {
             for (int k = 0; k < s.length(); k++) {
                 double t = s.length() > 1 ? (double) k / (s.length() - 1) : 1.0;
                 planLayer(s, k, outLayer, t);
-                if (!s.sources().isEmpty()) {
-                    origins.add(new MergePlan.LayerOrigin(s.sources().getFirst().model(),
-                            s.sources().getFirst().start() + k));
-                }
+                origins.add(new MergePlan.LayerOrigin(s.sources().getFirst().model(),
+                        s.sources().getFirst().start() + k));
                 outLayer++;
             }
         }
-        planNonLayer(last, false);
-        if (jobs.isEmpty()) {
-            throw new CrucibleException("the config selects no tensors to write (empty slices?)");
-        }
-        boolean sliced = config.slices() != null;
-        return new MergePlan(config, method, List.copyOf(models), donorIndex(), List.copyOf(jobs),
-                sliced ? outLayer : null, sliced ? List.copyOf(origins) : null, unconsumed(),
-                bytesRead(), jobs.stream().mapToLong(TensorJob::outputBytes).sum(), peakBytes());
+        planNonLayer(slices.getLast(), false);
+        return origins;
     }
 
     // ---- configuration checks --------------------------------------------------------------------------------
 
     private void checkSupported() {
-        if (config.modules() != null) {
-            throw lines.error("modules", "multi-module configs (modules:) are not supported yet;"
-                    + " use models: or slices:");
-        }
         if (config.tokenizer() != null) {
             throw lines.error("tokenizer", "tokenizer: (vocabulary union and embedding remapping) is not supported"
                     + " yet; the donor's tokenizer is copied when it is omitted");
@@ -159,20 +174,25 @@ public final class Planner {
     }
 
     /** Unknown parameter names, and global parameters placed where only per-model ones are read (§2.1). */
-    private void warnAboutParameters() {
+    private void warnAboutParameters(List<Module> modules) {
         Set<String> known = new HashSet<>();
         method.info().parameters().forEach(p -> known.add(p.name()));
         Map<String, Parameters> blocks = new LinkedHashMap<>();
         blocks.put("parameters", config.parameters());
-        if (config.models() != null) {
-            for (InputModel m : config.models()) {
+        for (Module m : modules) {
+            if (!m.keyPath().isEmpty()) {
                 blocks.put(m.keyPath() + ".parameters", m.parameters());
             }
-        } else {
-            for (OutputSlice s : config.slices()) {
-                blocks.put(s.keyPath() + ".parameters", s.parameters());
-                for (InputSlice src : s.sources()) {
-                    blocks.put(src.keyPath() + ".parameters", src.parameters());
+            if (m.models() != null) {
+                for (InputModel im : m.models()) {
+                    blocks.put(im.keyPath() + ".parameters", im.parameters());
+                }
+            } else {
+                for (OutputSlice s : m.slices()) {
+                    blocks.put(s.keyPath() + ".parameters", s.parameters());
+                    for (InputSlice src : s.sources()) {
+                        blocks.put(src.keyPath() + ".parameters", src.parameters());
+                    }
                 }
             }
         }
@@ -212,10 +232,15 @@ public final class Planner {
             }
         }
         models.add(new PlannedModel(ref, ModelLocator.open(ref, lines, keyPath)));
-        layouts.add(new ModelLayout(models.getLast().checkpoint().tensorNames()));
         consumed.add(new HashSet<>());
         dropped.add(new HashSet<>());
         return models.size() - 1;
+    }
+
+    /** The current module's tensors of {@code model}, sorted into layers. */
+    private ModelLayout layout(int model) {
+        return layouts.computeIfAbsent(module.name() + "\u0000" + model, k -> new ModelLayout(
+                models.get(model).checkpoint().tensorNames().stream().filter(module.owns()).toList()));
     }
 
     private int donorIndex() {
@@ -233,34 +258,36 @@ public final class Planner {
         return models.get(donorIndex()).checkpoint().config().map(c -> c.path(key).asBoolean(false)).orElse(false);
     }
 
+    /** The current module's slices, with models opened and the base appended to a {@code models:} list. */
     private List<Slice> normalize() {
         Integer base = config.baseModel() == null ? null : model(config.baseModel(), "base_model");
         List<Slice> slices = new ArrayList<>();
-        if (config.models() != null) {
+        if (module.models() != null) {
             List<Source> sources = new ArrayList<>();
-            for (InputModel m : config.models()) {
+            for (InputModel m : module.models()) {
                 int idx = model(m.model(), m.keyPath() + ".model");
-                sources.add(new Source(idx, 0, layouts.get(idx).layerCount(), m.parameters(), m.keyPath()));
+                sources.add(new Source(idx, 0, layout(idx).layerCount(), m.parameters(), m.keyPath()));
             }
             if (base != null && sources.stream().noneMatch(s -> s.model() == base)) {
                 // mergekit's normalize_config appends an unlisted base as an extra source without parameters.
-                sources.add(new Source(base, 0, layouts.get(base).layerCount(), Parameters.EMPTY, "base_model"));
+                sources.add(new Source(base, 0, layout(base).layerCount(), Parameters.EMPTY, "base_model"));
             }
             for (Source s : sources) {
                 if (s.end() != sources.getFirst().end()) {
-                    throw lines.error("models", "All inputs to a slice must contain the same number of layers: "
+                    throw lines.error(module.keyPath().isEmpty() ? "models" : module.keyPath() + ".models",
+                            "All inputs to a slice must contain the same number of layers: "
                             + describeDepths(sources));
                 }
             }
-            slices.add(new Slice(sources, base, Parameters.EMPTY, ""));
+            slices.add(new Slice(sources, base, Parameters.EMPTY, module.keyPath()));
         } else {
-            for (OutputSlice s : config.slices()) {
+            for (OutputSlice s : module.slices()) {
                 Integer sliceBase = s.baseModel() != null ? Integer.valueOf(model(s.baseModel(),
                         s.keyPath() + ".base_model")) : base;
                 List<Source> sources = new ArrayList<>();
                 for (InputSlice src : s.sources()) {
                     int idx = model(src.model(), src.keyPath() + ".model");
-                    int layers = layouts.get(idx).layerCount();
+                    int layers = layout(idx).layerCount();
                     if (src.end() > layers) {
                         throw lines.error(src.keyPath() + ".layer_range", "layer_range [" + src.start() + ", "
                                 + src.end() + "] exceeds the " + layers + " layers of " + src.model().text());
@@ -271,10 +298,10 @@ public final class Planner {
             }
         }
         for (int i = 0; i < models.size(); i++) {
-            List<Integer> missing = layouts.get(i).missingLayers();
+            List<Integer> missing = layout(i).missingLayers();
             if (!missing.isEmpty()) {
                 throw new CrucibleException(models.get(i).label() + ": layers " + missing + " have no tensors"
-                        + " although the model has " + layouts.get(i).layerCount() + " layers");
+                        + " although the model has " + layout(i).layerCount() + " layers");
             }
         }
         return slices;
@@ -293,7 +320,7 @@ public final class Planner {
     private void planNonLayer(Slice slice, boolean pre) {
         TreeSet<String> names = new TreeSet<>();
         for (Source s : slice.sources()) {
-            names.addAll(pre ? layouts.get(s.model()).preLayer() : layouts.get(s.model()).postLayer());
+            names.addAll(pre ? layout(s.model()).preLayer() : layout(s.model()).postLayer());
         }
         for (String name : names) {
             if (TensorName.isLmHead(name) && tiedEmbeddings) {
@@ -323,7 +350,7 @@ public final class Planner {
         if (models.get(s.model()).checkpoint().has(head)) {
             return head;
         }
-        for (String name : layouts.get(s.model()).preLayer()) {
+        for (String name : layout(s.model()).preLayer()) {
             if (TensorName.isTokenEmbedding(name)) {
                 return name;
             }
@@ -334,14 +361,14 @@ public final class Planner {
     private void planLayer(Slice slice, int k, int outLayer, double t) {
         TreeSet<String> suffixes = new TreeSet<>();
         for (Source s : slice.sources()) {
-            suffixes.addAll(layouts.get(s.model()).layer(s.start() + k).keySet());
+            suffixes.addAll(layout(s.model()).layer(s.start() + k).keySet());
         }
-        String prefix = layouts.get(slice.sources().getFirst().model()).layerPrefix();
+        String prefix = layout(slice.sources().getFirst().model()).layerPrefix();
         for (String suffix : suffixes) {
             List<String> inputNames = new ArrayList<>();
             for (Source s : slice.sources()) {
-                String name = layouts.get(s.model()).layer(s.start() + k).get(suffix);
-                inputNames.add(name != null ? name : layouts.get(s.model()).layerPrefix() + (s.start() + k) + "."
+                String name = layout(s.model()).layer(s.start() + k).get(suffix);
+                inputNames.add(name != null ? name : layout(s.model()).layerPrefix() + (s.start() + k) + "."
                         + suffix);
             }
             addJob(slice, prefix + outLayer + "." + suffix, inputNames, t);
@@ -485,6 +512,7 @@ public final class Planner {
             }
             Optional<Double> v = value(spec, tensor, t, new ParameterResolver.Level(s.parameters(), s.keyPath()),
                     new ParameterResolver.Level(slice.parameters(), slice.keyPath()),
+                    new ParameterResolver.Level(module.parameters(), module.keyPath()),
                     new ParameterResolver.Level(config.parameters(), ""));
             if (v.isPresent()) {
                 values.put(spec.name(), v.get());
@@ -503,7 +531,8 @@ public final class Planner {
                 continue;
             }
             Optional<Double> v = value(spec, tensor, t, new ParameterResolver.Level(slice.parameters(),
-                    slice.keyPath()), new ParameterResolver.Level(config.parameters(), ""));
+                    slice.keyPath()), new ParameterResolver.Level(module.parameters(), module.keyPath()),
+                    new ParameterResolver.Level(config.parameters(), ""));
             if (v.isPresent()) {
                 values.put(spec.name(), v.get());
             } else if (spec.required()) {
