@@ -9,18 +9,21 @@ package dev.crucible.backend;
  * their next digit, the keys whose higher digits equal the prefix chosen so far. Scanning the bins from the highest
  * down, the bin where the running count reaches the rank still wanted is the next digit; the counts of the bins
  * above it are subtracted from that rank. After the last digit the rank left is {@code r = k − c_gt}, how many keys
- * equal to {@code T} are kept, with {@code c_gt = #{key > T}}. A last pass counts the keys equal to {@code T} per
- * chunk; their exclusive prefix sum lets each chunk apply the lowest-index rule on its own.
+ * equal to {@code T} are kept, with {@code c_gt = #{key > T}}, and the last digit's bin holds {@code #{key = T}}.
+ * When {@code r} is less than that, a last pass counts the keys equal to {@code T} per chunk; their exclusive prefix
+ * sum lets each chunk apply the lowest-index rule on its own. When {@code r == #{key = T}} every tie is kept and that
+ * pass is skipped (numerics-and-gpu.md §5.3): the prefix is left at zero, which the rule does not need, since no
+ * element has {@code r} ties before it.
  *
  * <p>Keys are treated as unsigned 32-bit values throughout, so magnitude keys (bit 31 always clear) and signed keys
  * take the same path.
  */
 public final class Selection {
     /**
-     * Digit widths from bit 31 down. 2,048 bins of 4-byte counters (8 KiB) fit any device's local memory, and
-     * three passes cover 32 bits.
+     * Digit widths from bit 31 down: two passes of 65,536 bins (numerics-and-gpu.md §5.2's wide histograms), the
+     * second over the keys in one bin of the first only.
      */
-    private static final int[] DIGITS = {11, 11, 10};
+    private static final int[] DIGITS = {16, 16};
 
     private Selection() {
     }
@@ -35,12 +38,14 @@ public final class Selection {
             throw new IllegalArgumentException("cannot keep " + k + " of " + keys.numel() + " elements");
         }
         Kth kth = kth(backend, keys, k);
-        long[] perChunk = backend.tieCounts(keys, kth.key());
-        long[] tiePrefix = new long[perChunk.length];
-        long before = 0;
-        for (int c = 0; c < perChunk.length; c++) {
-            tiePrefix[c] = before;
-            before += perChunk[c];
+        long[] tiePrefix = new long[Math.toIntExact(Math.ceilDiv(keys.numel(), Threshold.CHUNK))];
+        if (kth.ties() < kth.equal()) {
+            long[] perChunk = backend.tieCounts(keys, kth.key());
+            long before = 0;
+            for (int c = 0; c < perChunk.length; c++) {
+                tiePrefix[c] = before;
+                before += perChunk[c];
+            }
         }
         return new Threshold(kth.key(), kth.ties(), tiePrefix);
     }
@@ -74,14 +79,15 @@ public final class Selection {
         return Float.intBitsToFloat(key < 0 ? key ^ 0x80000000 : ~key);
     }
 
-    /** The k-th largest key and how many keys equal to it rank among the top k. */
-    private record Kth(int key, long ties) {
+    /** The k-th largest key, how many keys equal to it rank among the top k, and how many equal it. */
+    private record Kth(int key, long ties, long equal) {
     }
 
     private static Kth kth(Backend backend, Keys keys, long k) {
         int prefix = 0;
         long rank = k; // rank of the k-th largest key among the keys that start with prefix
         int shift = 32;
+        long equal = 0;
         for (int bits : DIGITS) {
             shift -= bits;
             long[] counts = backend.histogram(keys, shift, bits, prefix);
@@ -91,7 +97,8 @@ public final class Selection {
                 digit--;
             }
             prefix = prefix << bits | digit;
+            equal = counts[digit];
         }
-        return new Kth(prefix, rank);
+        return new Kth(prefix, rank, equal);
     }
 }

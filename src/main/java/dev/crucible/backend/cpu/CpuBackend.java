@@ -8,15 +8,18 @@ import dev.crucible.backend.Mask;
 import dev.crucible.backend.Operand;
 import dev.crucible.backend.Threshold;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CPU engines. Both run the same scalar kernels, which define every primitive's bits:
+ * The CPU engines:
  * <ul>
- *   <li>{@link #reference()}: on the calling thread, element by element; the oracle the other engines are tested
- *       against;</li>
- *   <li>{@link #vector(int)}: the kernels' ranges spread over a thread pool, with the Vector API for the weighted
- *       sum that carries most merges ({@link VectorBlend}).</li>
+ *   <li>{@link #reference()}: the scalar kernels ({@code *Kernels}, {@link MaskCursor}) on the calling thread,
+ *       element by element. They define every primitive's bits; the oracle the other engines are tested against.</li>
+ *   <li>{@link #vector(int)}: ranges spread over a thread pool, and the Vector API ({@code *Lanes},
+ *       {@link VectorBlend}) for the primitives the merge methods spend their time in: blend, generalized task
+ *       arithmetic with its masks (Philox draws, top-k thresholds), the reductions and the selection counts. Each
+ *       vector path states why it computes the scalar kernel's bits; the rest runs the scalar kernels.</li>
  * </ul>
  * Elementwise kernels are pure per element and reductions combine fixed chunk partials in a fixed order, so the two
  * engines agree bit for bit whatever the thread count.
@@ -25,6 +28,8 @@ public final class CpuBackend implements Backend {
     private final String name;
     private final Runner runner;
     private final boolean vectorised;
+    /** The vector engine's mask bits from an L1 sum, for the merge pass after it. */
+    private final MaskMemo memo = new MaskMemo();
 
     private CpuBackend(String name, Runner runner, boolean vectorised) {
         this.name = name;
@@ -54,7 +59,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void blend(Operand b, Operand[] xs, float[] c, FibreLayout fibres, Operand out) {
-        boolean simd = vectorised && VectorBlend.supports(b, xs, fibres, out);
+        boolean simd = vectorised && VectorBlend.supports(fibres);
         runner.ranges(out.numel(), Threshold.CHUNK, (from, to) -> {
             if (simd) {
                 VectorBlend.blend(b, xs, c, fibres, out, from, to);
@@ -77,7 +82,21 @@ public final class CpuBackend implements Backend {
                 align = alignment(d.fibres());
             }
         }
-        runner.ranges(out.numel(), align, (from, to) -> GtaKernels.gta(spec, b, xs, out, from, to));
+        if (!vectorised || !GtaLanes.supports(spec)) {
+            runner.ranges(out.numel(), align, (from, to) -> GtaKernels.gta(spec, b, xs, out, from, to));
+            return;
+        }
+        MaskBits[] recorded = new MaskBits[xs.length];
+        for (int m = 0; m < xs.length; m++) {
+            recorded[m] = memo.take(spec.masks()[m], out.numel());
+        }
+        runner.ranges(out.numel(), align, (from, to) -> {
+            MaskLanes[] masks = new MaskLanes[xs.length];
+            for (int m = 0; m < xs.length; m++) {
+                masks[m] = recorded[m] != null ? recorded[m] : MaskLanes.of(spec.masks()[m]);
+            }
+            GtaLanes.gta(spec, b, xs, out, masks, from, to);
+        });
     }
 
     @Override
@@ -119,30 +138,62 @@ public final class CpuBackend implements Backend {
         long chunks = Reduction.chunks(fibres.length());
         double[] out = new double[Math.toIntExact(fibres.fibres() * pairs)];
         if (fibres.fibres() == 1) {
-            double[] r = Reduction.combine(runner.map(Math.toIntExact(chunks),
-                    c -> GramKernels.chunk(b, xs, fibres, 0, c)), pairs);
+            double[] r = Reduction.combine(runner.map(Math.toIntExact(chunks), c -> gramChunk(b, xs, fibres, 0, c)),
+                    pairs);
             System.arraycopy(r, 0, out, 0, pairs);
             return out;
         }
         List<double[]> perFibre = runner.map(Math.toIntExact(fibres.fibres()), f -> Reduction.combine(
-                Runner.callingThread().map(Math.toIntExact(chunks), c -> GramKernels.chunk(b, xs, fibres, f, c)),
-                pairs));
+                Runner.callingThread().map(Math.toIntExact(chunks), c -> gramChunk(b, xs, fibres, f, c)), pairs));
         for (int f = 0; f < perFibre.size(); f++) {
             System.arraycopy(perFibre.get(f), 0, out, f * pairs, pairs);
         }
         return out;
     }
 
+    /** Chunk {@code c} of fibre {@code f}: in lanes when the fibre is contiguous (rows, whole tensors). */
+    private double[] gramChunk(Operand b, Operand[] xs, FibreLayout fibres, long f, long c) {
+        if (!vectorised || fibres.inner() != 1) {
+            return GramKernels.chunk(b, xs, fibres, f, c);
+        }
+        long from = c * Threshold.CHUNK;
+        return ReductionLanes.gramChunk(b, xs, fibres.index(f, from),
+                Math.min(fibres.length() - from, Threshold.CHUNK));
+    }
+
     @Override
     public double[] l1(Operand b, Operand x, Mask keep) {
-        return Reduction.combine(runner.map(Math.toIntExact(Reduction.chunks(x.numel())),
-                c -> GtaKernels.l1Chunk(b, x, keep, c)), 2);
+        if (!vectorised) {
+            return Reduction.combine(runner.map(Math.toIntExact(Reduction.chunks(x.numel())),
+                    c -> GtaKernels.l1Chunk(b, x, keep, c)), 2);
+        }
+        // a mask worth more than reading its bits back is recorded for the gta pass that follows
+        MaskBits record = keep instanceof Mask.All || keep instanceof Mask.None ? null : new MaskBits(x.numel());
+        double[] sums = Reduction.combine(chunkPartials(x.numel(),
+                (from, to) -> ReductionLanes.l1(b, x, MaskLanes.of(keep), record, from, to)), 2);
+        if (record != null) {
+            memo.put(keep, record);
+        }
+        return sums;
     }
 
     @Override
     public double[] sumSquares(Operand b, Operand[] xs, Mask keep) {
-        return Reduction.combine(runner.map(Math.toIntExact(Reduction.chunks(b.numel())),
-                c -> SceKernels.sumSquaresChunk(b, xs, keep, c)), xs.length);
+        if (!vectorised) {
+            return Reduction.combine(runner.map(Math.toIntExact(Reduction.chunks(b.numel())),
+                    c -> SceKernels.sumSquaresChunk(b, xs, keep, c)), xs.length);
+        }
+        return Reduction.combine(chunkPartials(b.numel(),
+                (from, to) -> ReductionLanes.sumSquares(b, xs, MaskLanes.of(keep), from, to)), xs.length);
+    }
+
+    /** The chunk partials of {@code n} elements, computed in pieces of whole chunks, in chunk order. */
+    private List<double[]> chunkPartials(long n, Runner.RangeFunction<List<double[]>> pieces) {
+        List<double[]> partials = new ArrayList<>();
+        for (List<double[]> piece : runner.mapRanges(n, Threshold.CHUNK, pieces)) {
+            partials.addAll(piece);
+        }
+        return partials;
     }
 
     @Override
@@ -159,20 +210,44 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long[] histogram(Keys keys, int shift, int bits, int prefix) {
-        return sumCounts(runner.map(Math.toIntExact(Reduction.chunks(keys.numel())), c -> {
-            long[] counts = new long[1 << bits];
-            long from = (long) c * Threshold.CHUNK;
-            SelectionKernels.histogram(keys, shift, bits, prefix, from, Math.min(keys.numel(),
-                    from + Threshold.CHUNK), counts);
+        if (!vectorised) {
+            return sumCounts(runner.map(Math.toIntExact(Reduction.chunks(keys.numel())), c -> {
+                long[] counts = new long[1 << bits];
+                long from = (long) c * Threshold.CHUNK;
+                SelectionKernels.histogram(keys, shift, bits, prefix, from, Math.min(keys.numel(),
+                        from + Threshold.CHUNK), counts);
+                return counts;
+            }), 1 << bits);
+        }
+        long[] total = new long[1 << bits];
+        for (int[] part : runner.mapRanges(keys.numel(), Threshold.CHUNK, (from, to) -> {
+            int[] counts = new int[1 << bits]; // a piece has fewer than 2^31 elements
+            SelectionLanes.histogram(new KeyLanes(keys), shift, bits, prefix, from, to, counts);
             return counts;
-        }), 1 << bits);
+        })) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += part[i];
+            }
+        }
+        return total;
     }
 
     @Override
     public long[] tieCounts(Keys keys, int key) {
-        List<Long> counts = runner.map(Math.toIntExact(Reduction.chunks(keys.numel())),
-                c -> SelectionKernels.tieCount(keys, key, c));
-        return counts.stream().mapToLong(Long::longValue).toArray();
+        if (!vectorised) {
+            List<Long> counts = runner.map(Math.toIntExact(Reduction.chunks(keys.numel())),
+                    c -> SelectionKernels.tieCount(keys, key, c));
+            return counts.stream().mapToLong(Long::longValue).toArray();
+        }
+        List<long[]> pieces = runner.mapRanges(keys.numel(), Threshold.CHUNK,
+                (from, to) -> SelectionLanes.tieCounts(new KeyLanes(keys), key, from / Threshold.CHUNK, to));
+        long[] counts = new long[Math.toIntExact(Reduction.chunks(keys.numel()))];
+        int c = 0;
+        for (long[] piece : pieces) {
+            System.arraycopy(piece, 0, counts, c, piece.length);
+            c += piece.length;
+        }
+        return counts;
     }
 
     /** Integer counts are exact in any order. */

@@ -24,10 +24,14 @@ final class MaskCursor {
     }
 
     /**
-     * Fills {@code keep[0, to − from)} for elements {@code [from, to)} and, when {@code p} is not null, each kept
-     * element's keep probability (for the inverse-probability rescale).
+     * Fills {@code keep[0, to − from)} for elements {@code [from, to)} and, when {@code p} is not null, each
+     * element's keep probability (for the inverse-probability rescale): Bernoulli's p, DELLA's p_j, and 1 for the
+     * deterministic masks, which keep what they keep with certainty.
      */
     void fill(long from, long to, boolean[] keep, double[] p) {
+        if (p != null) {
+            Arrays.fill(p, 0, (int) (to - from), 1.0);
+        }
         fill(mask, from, to, keep, p);
     }
 
@@ -109,8 +113,10 @@ final class MaskCursor {
         for (long c = 0; c < f.inner(); c++) {
             long fibre = a * f.inner() + c;
             for (int i = 0; i < n; i++) {
-                // ascending key, then descending index: the sort position is the rank
-                order[i] = (long) SelectionKernels.key(d.keys(), f.index(fibre, i)) << 32 | (~i & 0xFFFFFFFFL);
+                // ascending key (unsigned: the sign bit flipped makes the signed order of the longs the keys'),
+                // then descending index: the sort position is the rank
+                int key = SelectionKernels.key(d.keys(), f.index(fibre, i));
+                order[i] = (long) (key ^ Integer.MIN_VALUE) << 32 | (~i & 0xFFFFFFFFL);
             }
             Arrays.sort(order);
             for (int pos = 0; pos < n; pos++) {

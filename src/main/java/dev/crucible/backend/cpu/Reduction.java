@@ -72,18 +72,27 @@ final class Reduction {
         }
         double[] out = new double[count];
         for (int p = 0; p < count; p++) {
-            double[] a = acc[p];
-            for (int s = LANES / 2; s >= 1; s /= 2) {
-                for (int l = 0; l < s; l++) {
-                    a[l] = a[l] + a[l + s];
-                }
-            }
-            out[p] = a[0];
+            out[p] = tree(acc[p]);
         }
         return out;
     }
 
-    /** Combines per-chunk partial vectors: component {@code p} of the result reduces component p of each. */
+    /** The pairwise tree over the {@link #LANES} accumulators of a chunk (overwriting them): the chunk's partial. */
+    static double tree(double[] a) {
+        for (int s = LANES / 2; s >= 1; s /= 2) {
+            for (int l = 0; l < s; l++) {
+                a[l] = a[l] + a[l + s];
+            }
+        }
+        return a[0];
+    }
+
+    /**
+     * Combines per-chunk partial vectors: component {@code p} of the result reduces component p of each. A NaN
+     * result is the canonical NaN: whether a sum is NaN follows from the topology, but which payload it carries
+     * depends on which operand each addition of two NaNs propagates, and Java leaves that to the JIT (the interpreter
+     * and C2 pick different operands of {@code a + b}), so no engine could promise those bits.
+     */
     static double[] combine(List<double[]> partials, int count) {
         double[] out = new double[count];
         for (int p = 0; p < count; p++) {
@@ -91,7 +100,8 @@ final class Reduction {
             for (int c = 0; c < terms.length; c++) {
                 terms[c] = partials.get(c)[p];
             }
-            out[p] = terms.length == 1 ? terms[0] : of(terms);
+            double sum = terms.length == 1 ? terms[0] : of(terms);
+            out[p] = Double.isNaN(sum) ? Double.NaN : sum;
         }
         return out;
     }

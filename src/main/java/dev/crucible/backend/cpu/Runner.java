@@ -24,8 +24,25 @@ abstract class Runner implements AutoCloseable {
         void run(long from, long to);
     }
 
+    /** A kernel over elements {@code [from, to)} that returns a partial result. */
+    @FunctionalInterface
+    interface RangeFunction<T> {
+        T apply(long from, long to);
+    }
+
     /** Runs {@code task} over {@code [0, n)} in pieces whose starts are multiples of {@code align}. */
-    abstract void ranges(long n, long align, RangeTask task);
+    void ranges(long n, long align, RangeTask task) {
+        mapRanges(n, align, (from, to) -> {
+            task.run(from, to);
+            return null;
+        });
+    }
+
+    /**
+     * {@code task} over {@code [0, n)} in pieces whose starts are multiples of {@code align}; the pieces' results in
+     * element order (none when {@code n == 0}).
+     */
+    abstract <T> List<T> mapRanges(long n, long align, RangeFunction<T> task);
 
     /** {@code task(i)} for {@code i} in {@code [0, count)}, in index order. */
     abstract <T> List<T> map(int count, IntFunction<T> task);
@@ -36,10 +53,12 @@ abstract class Runner implements AutoCloseable {
     static Runner callingThread() {
         return new Runner() {
             @Override
-            void ranges(long n, long align, RangeTask task) {
+            <T> List<T> mapRanges(long n, long align, RangeFunction<T> task) {
+                List<T> out = new ArrayList<>(1);
                 if (n > 0) {
-                    task.run(0, n);
+                    out.add(task.apply(0, n));
                 }
+                return out;
             }
 
             @Override
@@ -73,18 +92,15 @@ abstract class Runner implements AutoCloseable {
         }
 
         @Override
-        void ranges(long n, long align, RangeTask task) {
+        <T> List<T> mapRanges(long n, long align, RangeFunction<T> task) {
             long piece = Math.max(align, (PIECE + align - 1) / align * align);
-            List<Callable<Void>> tasks = new ArrayList<>();
+            List<Callable<T>> tasks = new ArrayList<>();
             for (long from = 0; from < n; from += piece) {
                 long start = from;
                 long end = Math.min(n, from + piece);
-                tasks.add(() -> {
-                    task.run(start, end);
-                    return null;
-                });
+                tasks.add(() -> task.apply(start, end));
             }
-            await(tasks);
+            return await(tasks);
         }
 
         @Override

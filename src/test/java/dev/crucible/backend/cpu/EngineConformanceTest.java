@@ -35,11 +35,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * output dtype and awkward sizes, the fast engine with one and with three threads must reproduce the reference
  * engine exactly: outputs byte for byte, binary64 reductions bit for bit, counts exactly.
  *
- * <p>Sizes: 1, 31, 4097, one element... three past a tie/reduction chunk ({@link Threshold#CHUNK}), thirteen past
- * a parallel piece (2^20 elements) and three pieces and five. The two largest run only for the cheap primitives and
- * for some dtype pairs (see {@link #runs}), to keep the run short on two cores: the non-blend kernels are the same
- * scalar code in both engines, so what their large sizes test is how ranges, chunks and pieces are split, which does
- * not depend on the dtypes.
+ * <p>Sizes: 1, 31, 4097; three past a tie/reduction chunk ({@link Threshold#CHUNK}); thirteen past a parallel piece
+ * (2^20 elements, {@code Runner.PIECE}); three pieces and five. Past 4097 elements only some primitives and dtype
+ * pairs run, with fewer calls each ({@link #runs}), to keep the run near half a minute on two cores: apart from
+ * blend's vector path the engines share the scalar kernels, so what large sizes test is how ranges, tiles, chunks
+ * and pieces are split, which does not depend on the dtypes.
  *
  * <p>Inputs are random bit patterns of which one in eight is an edge value (NaNs of both signs, quiet and
  * signalling, infinities, signed zeros, subnormals, rounding ties), the models related to the base so that task
@@ -126,7 +126,7 @@ class EngineConformanceTest {
      * (rotating, so each output dtype is met). Past a piece, where what is tested is how ranges, chunks and pieces
      * are split (the same for every dtype, since the engines share the kernels), the elementwise primitives run for
      * each input dtype and the others for one; at three pieces only blend (the vector path), gta (DELLA blocks that
-     * do not divide a piece, masks and ties across pieces), l1 (masks per chunk) and the selection counts run.
+     * do not divide a piece, so ranges and tiles start inside tie chunks) and l1 (DELLA blocks spanning chunks) run.
      * {@link Inputs#large} also trims each primitive's list of calls past a chunk.
      */
     static boolean runs(Primitive p, DType in, DType out, long n) {
@@ -150,7 +150,7 @@ class EngineConformanceTest {
         return rotatingOut && switch (p) {
             case BLEND -> in != DType.F64;
             case GTA -> in == DType.BF16;
-            case L1, HISTOGRAM, TIE_COUNTS -> in == DType.F16;
+            case L1 -> in == DType.F16;
             default -> false;
         };
     }
@@ -202,9 +202,14 @@ class EngineConformanceTest {
             for (int i = 0; i < values.length; i++) {
                 int index = i;
                 assertEquals(Double.doubleToRawLongBits(values[i]), Double.doubleToRawLongBits(got[i]),
-                        () -> what + ": sum " + index + " is " + got[index] + ", the reference gives " + values[index]);
+                        () -> what + ": sum " + index + " is " + got[index] + " (" + bits(got[index])
+                                + "), the reference gives " + values[index] + " (" + bits(values[index]) + ")");
             }
         }
+    }
+
+    private static String bits(double v) {
+        return "0x" + Long.toHexString(Double.doubleToRawLongBits(v));
     }
 
     record Counts(long[] values) implements Outcome {
@@ -289,7 +294,7 @@ class EngineConformanceTest {
         return calls;
     }
 
-    /** One model's masks of a {@link #gta} configuration. */
+    /** The masks of a {@link #gta} call, model by model, and whether kept elements are rescaled by 1/p. */
     private record MaskSet(String name, boolean inverseP, IntFunction<Mask> mask) {
     }
 
