@@ -15,7 +15,8 @@ import java.util.Arrays;
  */
 final class MaskCursor {
     private final Mask mask;
-    /** DELLA: keep probabilities of the fibre block last computed, which ranges usually share. */
+    /** DELLA: keep probabilities of the fibre block last computed (and the mask they belong to), for the next range. */
+    private Mask.Della blockMask;
     private long blockStart = -1;
     private double[] blockP;
 
@@ -87,8 +88,9 @@ final class MaskCursor {
         long block = f.length() * f.inner();
         for (long j = from; j < to; j++) {
             long start = j / block * block;
-            if (start != blockStart) {
+            if (d != blockMask || start != blockStart) {
                 blockP = dellaProbabilities(d, start / block);
+                blockMask = d;
                 blockStart = start;
             }
             double pj = blockP[(int) (j - start)];
