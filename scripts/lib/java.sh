@@ -9,7 +9,7 @@ run_crucible_class() {
   local java_bin
   java_bin="$(find_jdk25)/bin/java"
   local jar="$root/target/crucible.jar"
-  if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/src/main" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+  if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/src/main" "$root/kernels" "$root/native" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
     echo "crucible: building (first run or sources changed)..." >&2
     (cd "$root" && mvn -q -B -ntp -DskipTests package) >&2
   fi

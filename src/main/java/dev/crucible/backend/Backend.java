@@ -102,6 +102,14 @@ public interface Backend extends AutoCloseable {
      */
     long[] histogram(Keys keys, int shift, int bits, int prefix);
 
+    /**
+     * The digit widths, from bit 31 down, in which {@link Selection} asks this engine for histograms: whatever
+     * counts fastest here (any split of the 32 bits finds the same threshold). Two passes of 16 bits by default.
+     */
+    default int[] radixDigits() {
+        return new int[] {16, 16};
+    }
+
     /** For each chunk of {@link Threshold#CHUNK} elements, how many keys equal {@code key}. */
     long[] tieCounts(Keys keys, int key);
 

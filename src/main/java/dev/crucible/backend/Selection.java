@@ -19,12 +19,6 @@ package dev.crucible.backend;
  * take the same path.
  */
 public final class Selection {
-    /**
-     * Digit widths from bit 31 down: two passes of 65,536 bins (numerics-and-gpu.md §5.2's wide histograms), the
-     * second over the keys in one bin of the first only.
-     */
-    private static final int[] DIGITS = {16, 16};
-
     private Selection() {
     }
 
@@ -88,7 +82,7 @@ public final class Selection {
         long rank = k; // rank of the k-th largest key among the keys that start with prefix
         int shift = 32;
         long equal = 0;
-        for (int bits : DIGITS) {
+        for (int bits : backend.radixDigits()) {
             shift -= bits;
             long[] counts = backend.histogram(keys, shift, bits, prefix);
             int digit = counts.length - 1;

@@ -23,7 +23,7 @@ public final class Main {
     static final int FAILED = 1;
 
     private static final List<Command> COMMANDS = List.of(new MergeCommand(), new PlanCommand(),
-            new InspectCommand(), new MethodsCommand(), new DemoCommand());
+            new InspectCommand(), new MethodsCommand(), new DevicesCommand(), new DemoCommand());
 
     private Main() {
     }

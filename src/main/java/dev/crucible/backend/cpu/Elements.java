@@ -14,6 +14,8 @@ final class Elements {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    /** Bits of the canonical binary32 NaN. */
+    static final int CANONICAL_NAN_BITS = 0x7FC00000;
 
     private Elements() {
     }
@@ -42,14 +44,21 @@ final class Elements {
         return read(x, j) - read(b, j);
     }
 
-    /** Magnitude key of a binary32 value (numerics-and-gpu.md §5.1): its bits without the sign. */
+    /**
+     * Magnitude key of a binary32 value (numerics-and-gpu.md §5.1): its bits without the sign; every NaN has the
+     * key of the canonical NaN. Which payload an arithmetic NaN carries differs between x86, CUDA and OpenCL
+     * devices (and between Java's interpreter and JIT), so keys never depend on it; NaNs still rank above +Inf.
+     */
     static int magnitudeKey(float v) {
-        return Float.floatToRawIntBits(v) & 0x7FFFFFFF;
+        return Float.isNaN(v) ? CANONICAL_NAN_BITS : Float.floatToRawIntBits(v) & 0x7FFFFFFF;
     }
 
-    /** Signed key: unsigned order of the key is the numeric order of the value. */
+    /**
+     * Signed key: unsigned order of the key is the numeric order of the value; every NaN has the canonical NaN's
+     * key, above +Inf (see {@link #magnitudeKey}).
+     */
     static int signedKey(float v) {
-        int u = Float.floatToRawIntBits(v);
+        int u = Float.isNaN(v) ? CANONICAL_NAN_BITS : Float.floatToRawIntBits(v);
         return u < 0 ? ~u : u ^ 0x80000000;
     }
 }

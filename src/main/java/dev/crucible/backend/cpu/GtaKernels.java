@@ -1,5 +1,7 @@
 package dev.crucible.backend.cpu;
 
+import dev.crucible.backend.Reduction;
+
 import dev.crucible.backend.GtaSpec;
 import dev.crucible.backend.Mask;
 import dev.crucible.backend.Operand;

@@ -20,13 +20,11 @@ import static jdk.incubator.vector.VectorOperators.XOR;
  * {@link SelectionKernels#key} for a tile of elements at a time, lane-wise. Each lane performs the scalar
  * definition's binary32 operations, in the same order, on the same widened values ({@link Tiles#read}), and the key
  * is an integer function of the result's bits, so every key is the same: magnitudes {@code bits(x − b) & 0x7FFFFFFF};
- * variances with both sums from the first term and the same two divisions, a NaN one canonical; signed keys flip all
- * bits of a negative value and only the sign bit of a non-negative one. One instance per thread: it owns the tiles it
+ * variances with both sums from the first term and the same two divisions; signed keys flip all bits of a negative
+ * value and only the sign bit of a non-negative one; any NaN has the canonical NaN's key. One instance per thread: it owns the tiles it
  * decodes into.
  */
 final class KeyLanes {
-    /** The key of {@link SelectionKernels#canonical}'s NaN. */
-    private static final int CANONICAL_NAN_KEY = Float.floatToRawIntBits(Float.NaN);
     private final Keys keys;
     private final float[] base = new float[Tiles.SIZE];
     private final float[][] values;
@@ -81,15 +79,15 @@ final class KeyLanes {
                     .convertShape(S2I, Tiles.I, 0)).lanewise(LSHL, 16).reinterpretAsFloats();
             FloatVector bv = ((IntVector) ShortVector.fromMemorySegment(Tiles.S, b, at, ByteOrder.LITTLE_ENDIAN)
                     .convertShape(S2I, Tiles.I, 0)).lanewise(LSHL, 16).reinterpretAsFloats();
-            xv.sub(bv).reinterpretAsInts().and(0x7FFF_FFFF).intoArray(out, i);
+            magnitude(xv.sub(bv)).intoArray(out, i);
         }
         return whole;
     }
 
     private static void magnitudes(float[] x, float[] b, int n, int[] out) {
         for (int i = 0; i < n; i += Tiles.LANES) {
-            FloatVector.fromArray(Tiles.F, x, i).sub(FloatVector.fromArray(Tiles.F, b, i)).reinterpretAsInts()
-                    .and(0x7FFF_FFFF).intoArray(out, i);
+            magnitude(FloatVector.fromArray(Tiles.F, x, i).sub(FloatVector.fromArray(Tiles.F, b, i)))
+                    .intoArray(out, i);
         }
     }
 
@@ -108,16 +106,20 @@ final class KeyLanes {
                 d = FloatVector.fromArray(Tiles.F, xs[m], i).sub(bv).sub(mean);
                 squares = squares.add(d.mul(d));
             }
-            FloatVector variance = squares.div(count);
-            variance.reinterpretAsInts().and(0x7FFF_FFFF)
-                    .blend(CANONICAL_NAN_KEY, variance.test(IS_NAN).cast(Tiles.I)).intoArray(out, i);
+            magnitude(squares.div(count)).intoArray(out, i);
         }
     }
 
     private static void signed(float[] v, int n, int[] out) {
         for (int i = 0; i < n; i += Tiles.LANES) {
-            IntVector u = FloatVector.fromArray(Tiles.F, v, i).reinterpretAsInts();
+            FloatVector f = FloatVector.fromArray(Tiles.F, v, i);
+            IntVector u = f.reinterpretAsInts().blend(Elements.CANONICAL_NAN_BITS, f.test(IS_NAN).cast(Tiles.I));
             u.lanewise(XOR, 0x8000_0000).blend(u.not(), u.compare(LT, 0)).intoArray(out, i);
         }
+    }
+
+    /** {@link Elements#magnitudeKey} lane-wise: the bits without the sign, the canonical NaN's for any NaN. */
+    private static IntVector magnitude(FloatVector v) {
+        return v.reinterpretAsInts().and(0x7FFF_FFFF).blend(Elements.CANONICAL_NAN_BITS, v.test(IS_NAN).cast(Tiles.I));
     }
 }

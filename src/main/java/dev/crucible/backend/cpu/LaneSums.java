@@ -1,5 +1,7 @@
 package dev.crucible.backend.cpu;
 
+import dev.crucible.backend.Reduction;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 

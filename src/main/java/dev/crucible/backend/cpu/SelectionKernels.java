@@ -18,17 +18,9 @@ final class SelectionKernels {
     static int key(Keys keys, long j) {
         return switch (keys) {
             case Keys.DeltaMagnitude(Operand x, Operand b) -> Elements.magnitudeKey(Elements.delta(x, b, j));
-            case Keys.DeltaVariance(Operand[] xs, Operand b) -> Elements.magnitudeKey(canonical(variance(xs, b, j)));
+            case Keys.DeltaVariance(Operand[] xs, Operand b) -> Elements.magnitudeKey(variance(xs, b, j));
             case Keys.Signed(Operand values) -> Elements.signedKey(Elements.read(values, j));
         };
-    }
-
-    /**
-     * A NaN variance as the canonical NaN: its payload would come from sums of NaN deltas, where Java does not fix
-     * which operand's payload an addition propagates (see {@link Reduction#combine}).
-     */
-    static float canonical(float v) {
-        return Float.isNaN(v) ? Float.NaN : v;
     }
 
     /**

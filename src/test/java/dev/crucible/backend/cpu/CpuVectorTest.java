@@ -1,5 +1,8 @@
 package dev.crucible.backend.cpu;
 
+import dev.crucible.backend.EngineConformance;
+import dev.crucible.backend.Tensors;
+
 import dev.crucible.backend.Backend;
 import dev.crucible.backend.FibreLayout;
 import dev.crucible.backend.GtaSpec;
@@ -139,7 +142,7 @@ class CpuVectorTest {
      */
     @Test
     void outOfBoundsReadInAWorkerReachesTheCaller() {
-        long n = EngineConformanceTest.PIECES;
+        long n = EngineConformance.PIECES;
         try (Arena arena = Arena.ofShared()) {
             Operand b = Tensors.random(arena, DType.BF16, n, new SplittableRandom(1));
             Operand shortX = Tensors.random(arena, DType.BF16, 1 << 20, new SplittableRandom(2));
@@ -160,7 +163,7 @@ class CpuVectorTest {
     /** Philox.threshold rejects a NaN keep probability inside the gta kernel, on a worker for the later pieces. */
     @Test
     void nanDensityInAWorkerReachesTheCaller() {
-        long n = EngineConformanceTest.PIECES;
+        long n = EngineConformance.PIECES;
         try (Arena arena = Arena.ofShared()) {
             Operand b = Tensors.random(arena, DType.F16, n, new SplittableRandom(3));
             Operand x = Tensors.near(arena, b, new SplittableRandom(4));
@@ -194,7 +197,7 @@ class CpuVectorTest {
 
     /** After a failure, both pools still compute the reference's answer. */
     private static void assertStillWorks(Arena arena) {
-        long n = EngineConformanceTest.PIECE_PLUS;
+        long n = EngineConformance.PIECE_PLUS;
         Operand x = Tensors.random(arena, DType.F32, n, new SplittableRandom(5));
         for (DType out : OUTPUTS) {
             Operand expected = identity(reference, arena, x, out, (byte) 1);

@@ -1,5 +1,7 @@
 package dev.crucible.backend.cpu;
 
+import dev.crucible.backend.Tensors;
+
 import dev.crucible.backend.FibreLayout;
 import dev.crucible.backend.Keys;
 import dev.crucible.backend.Mask;

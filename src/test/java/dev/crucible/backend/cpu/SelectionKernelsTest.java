@@ -61,8 +61,8 @@ class SelectionKernelsTest {
 
     @Test
     void signedKeysAscendWithTheValuesAndInvert() {
-        float[] ascending = {Float.intBitsToFloat(0xFFC00000), Float.NEGATIVE_INFINITY, -1f, -Float.MIN_VALUE, -0f,
-                0f, Float.MIN_VALUE, 1f, Float.POSITIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0x7FC00001)};
+        float[] ascending = {Float.NEGATIVE_INFINITY, -1f, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, 1f,
+                Float.POSITIVE_INFINITY};
         Keys keys = new Keys.Signed(f32(ascending));
         for (int j = 0; j < ascending.length; j++) {
             int key = SelectionKernels.key(keys, j);
@@ -71,6 +71,21 @@ class SelectionKernelsTest {
             }
             assertEquals(Float.floatToRawIntBits(ascending[j]),
                     Float.floatToRawIntBits(Selection.signedKeyToFloat(key)), "element " + j);
+        }
+    }
+
+    @Test
+    void everyNaNHasTheCanonicalNaNsKeyAboveInfinity() {
+        float[] nans = {Float.intBitsToFloat(0xFFC00000), Float.NaN, Float.intBitsToFloat(0x7FC00001),
+                Float.intBitsToFloat(0x7F800001), Float.intBitsToFloat(0xFFFFFFFF)};
+        Keys signed = new Keys.Signed(f32(nans));
+        Keys magnitudes = new Keys.DeltaMagnitude(f32(nans), f32(new float[nans.length]));
+        int infinity = SelectionKernels.key(new Keys.Signed(f32(new float[] {Float.POSITIVE_INFINITY})), 0);
+        for (int j = 0; j < nans.length; j++) {
+            int key = SelectionKernels.key(signed, j);
+            assertTrue(Integer.compareUnsigned(key, infinity) > 0, "element " + j);
+            assertEquals(0x7FC00000, Float.floatToRawIntBits(Selection.signedKeyToFloat(key)), "element " + j);
+            assertEquals(0x7FC00000, SelectionKernels.key(magnitudes, j), "element " + j);
         }
     }
 

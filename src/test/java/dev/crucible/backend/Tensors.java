@@ -1,6 +1,5 @@
-package dev.crucible.backend.cpu;
+package dev.crucible.backend;
 
-import dev.crucible.backend.Operand;
 import dev.crucible.io.DType;
 import dev.crucible.io.FloatFormats;
 
@@ -16,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * odd addresses so that no access, scalar or vector, is aligned; and byte-for-byte comparison of outputs that names
  * the first differing element.
  */
-final class Tensors {
-    static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
-    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
-    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+public final class Tensors {
+    public static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+    public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+    public static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
     /** Signed zeros, infinities, quiet and signalling NaNs of both signs, subnormals, extremes, one and its ulp. */
     private static final long[] BF16_EDGES = {
@@ -58,19 +57,19 @@ final class Tensors {
     }
 
     /** A segment of {@code size} bytes starting one byte past an allocation, so no element is aligned. */
-    static MemorySegment unaligned(Arena arena, long size) {
+    public static MemorySegment unaligned(Arena arena, long size) {
         return arena.allocate(size + 1, 8).asSlice(1, size);
     }
 
     /** An output operand at an odd address, every byte set to {@code fill} so elements never written show. */
-    static Operand output(Arena arena, DType dtype, long n, byte fill) {
+    public static Operand output(Arena arena, DType dtype, long n, byte fill) {
         MemorySegment bytes = unaligned(arena, dtype.byteSize(n));
         bytes.fill(fill);
         return new Operand(dtype, bytes, n);
     }
 
     /** The raw bits of element {@code j}. */
-    static long get(Operand o, long j) {
+    public static long get(Operand o, long j) {
         MemorySegment s = o.bytes();
         return switch (o.dtype()) {
             case BF16, F16 -> s.getAtIndex(SHORT, j) & 0xFFFFL;
@@ -80,7 +79,7 @@ final class Tensors {
         };
     }
 
-    static void set(Operand o, long j, long bits) {
+    public static void set(Operand o, long j, long bits) {
         MemorySegment s = o.bytes();
         switch (o.dtype()) {
             case BF16, F16 -> s.setAtIndex(SHORT, j, (short) bits);
@@ -91,7 +90,7 @@ final class Tensors {
     }
 
     /** Element {@code j} widened to binary32 as numerics-and-gpu.md §2.1 says, independently of the kernels. */
-    static float value(Operand o, long j) {
+    public static float value(Operand o, long j) {
         long bits = get(o, j);
         return switch (o.dtype()) {
             case BF16 -> FloatFormats.bf16ToFloat((short) bits);
@@ -103,7 +102,7 @@ final class Tensors {
     }
 
     /** An operand holding {@code values} rounded to {@code dtype} (F64: widened exactly), at an odd address. */
-    static Operand of(Arena arena, DType dtype, float... values) {
+    public static Operand of(Arena arena, DType dtype, float... values) {
         Operand o = new Operand(dtype, unaligned(arena, dtype.byteSize(values.length)), values.length);
         for (int j = 0; j < values.length; j++) {
             set(o, j, switch (dtype) {
@@ -121,7 +120,7 @@ final class Tensors {
      * mostly binary32 values with random or exactly-half-an-ulp bits below binary32 precision, since random binary64
      * patterns nearly all overflow or underflow binary32).
      */
-    static Operand random(Arena arena, DType dtype, long n, SplittableRandom random) {
+    public static Operand random(Arena arena, DType dtype, long n, SplittableRandom random) {
         Operand o = new Operand(dtype, unaligned(arena, dtype.byteSize(n)), n);
         for (long j = 0; j < n; j++) {
             set(o, j, randomBits(dtype, random));
@@ -134,7 +133,7 @@ final class Tensors {
      * equal to it (a zero task-vector element), one in sixteen a few ulps away (tiny deltas, ties of magnitudes),
      * the rest drawn as {@link #random}.
      */
-    static Operand near(Arena arena, Operand base, SplittableRandom random) {
+    public static Operand near(Arena arena, Operand base, SplittableRandom random) {
         DType dtype = base.dtype();
         long n = base.numel();
         Operand o = new Operand(dtype, unaligned(arena, dtype.byteSize(n)), n);
@@ -150,7 +149,7 @@ final class Tensors {
         return o;
     }
 
-    static long randomBits(DType dtype, SplittableRandom random) {
+    public static long randomBits(DType dtype, SplittableRandom random) {
         long[] edges = switch (dtype) {
             case BF16 -> BF16_EDGES;
             case F16 -> F16_EDGES;
@@ -174,7 +173,7 @@ final class Tensors {
     /**
      * Fails unless the two operands hold the same bytes, naming the first differing element and its bits.
      */
-    static void assertSameBytes(Operand expected, Operand actual, String what) {
+    public static void assertSameBytes(Operand expected, Operand actual, String what) {
         long mismatch = expected.bytes().mismatch(actual.bytes());
         if (mismatch >= 0) {
             long j = mismatch / expected.dtype().byteSize(1);
@@ -183,14 +182,14 @@ final class Tensors {
         }
     }
 
-    static String hex(Operand o, long j) {
+    public static String hex(Operand o, long j) {
         int digits = (int) (2 * o.dtype().byteSize(1));
         String h = Long.toHexString(get(o, j));
         return "0x" + "0".repeat(Math.max(0, digits - h.length())) + h.toUpperCase();
     }
 
     /** The bit patterns of a binary64 vector, so that equality means bit equality (−0.0, NaN payloads). */
-    static long[] rawBits(double[] values) {
+    public static long[] rawBits(double[] values) {
         long[] bits = new long[values.length];
         for (int i = 0; i < values.length; i++) {
             bits[i] = Double.doubleToRawLongBits(values[i]);

@@ -1,6 +1,5 @@
-package dev.crucible.backend.cpu;
+package dev.crucible.backend;
 
-import dev.crucible.backend.Threshold;
 
 import java.util.List;
 import java.util.function.LongToDoubleFunction;
@@ -11,15 +10,15 @@ import java.util.function.LongToDoubleFunction;
  * partials are reduced the same way, recursively. Chunk partials are independent, so they may be computed on any
  * thread in any order.
  */
-final class Reduction {
-    static final int LANES = 256;
-    static final int CHUNK = Threshold.CHUNK;
+public final class Reduction {
+    public static final int LANES = 256;
+    public static final int CHUNK = Threshold.CHUNK;
 
     private Reduction() {
     }
 
     /** Σ term(e) for e in [0, n). */
-    static double sum(long n, LongToDoubleFunction term) {
+    public static double sum(long n, LongToDoubleFunction term) {
         if (n == 0) {
             return 0.0;
         }
@@ -35,22 +34,22 @@ final class Reduction {
     }
 
     /** The reduction of already computed chunk partials (the recursive step). */
-    static double of(double[] terms) {
+    public static double of(double[] terms) {
         return sum(terms.length, e -> terms[(int) e]);
     }
 
-    static long chunks(long n) {
+    public static long chunks(long n) {
         return (n + CHUNK - 1) / CHUNK;
     }
 
     /** The partial of chunk {@code c} of {@code n} terms. */
-    static double chunk(long n, long c, LongToDoubleFunction term) {
+    public static double chunk(long n, long c, LongToDoubleFunction term) {
         return chunk(n, c, 1, (e, out) -> out[0] = term.applyAsDouble(e))[0];
     }
 
     /** Fills {@code out[0..count)} with the terms of element {@code e}. */
     @FunctionalInterface
-    interface Terms {
+    public interface Terms {
         void of(long e, double[] out);
     }
 
@@ -58,7 +57,7 @@ final class Reduction {
      * The partials of chunk {@code c} of {@code count} sums computed together, so each element is read once; every
      * sum follows the topology on its own.
      */
-    static double[] chunk(long n, long c, int count, Terms terms) {
+    public static double[] chunk(long n, long c, int count, Terms terms) {
         long start = c * CHUNK;
         long size = Math.min(n - start, CHUNK);
         double[][] acc = new double[count][LANES];
@@ -78,7 +77,7 @@ final class Reduction {
     }
 
     /** The pairwise tree over the {@link #LANES} accumulators of a chunk (overwriting them): the chunk's partial. */
-    static double tree(double[] a) {
+    public static double tree(double[] a) {
         for (int s = LANES / 2; s >= 1; s /= 2) {
             for (int l = 0; l < s; l++) {
                 a[l] = a[l] + a[l + s];
@@ -93,7 +92,7 @@ final class Reduction {
      * depends on which operand each addition of two NaNs propagates, and Java leaves that to the JIT (the interpreter
      * and C2 pick different operands of {@code a + b}), so no engine could promise those bits.
      */
-    static double[] combine(List<double[]> partials, int count) {
+    public static double[] combine(List<double[]> partials, int count) {
         double[] out = new double[count];
         for (int p = 0; p < count; p++) {
             double[] terms = new double[partials.size()];

@@ -1,0 +1,5 @@
+// main
+#include "../common/a.h"
+  #  include "local.h"
+#include "../common/b.h"
+kernel main
