@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * FileChannel and flushing them to the device as the merge's shard writer does.
  *
  * <pre>scripts/bench [--layers N] [--hidden N] [--intermediate N] [--vocab N] [--methods a,b] [--device D]
- *              [--threads N] [--repeat N] [--dir DIR] [--csv FILE]</pre>
+ *              [--threads N] [--repeat N] [--dir DIR] [--csv FILE]
+ * scripts/bench --kernels [--device D] [--elements N] [--repeat N]     (the device engine's kernels, {@link KernelBench})</pre>
  */
 public final class Bench {
     private static final String DEFAULT_METHODS = "linear,slerp,ties,dare_ties,della";
@@ -44,6 +45,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("--kernels")) {
+            kernels(args);
+            return;
+        }
         Options o = Options.parse(args);
         PrintStream out = System.out;
         TinyLlama shape = new TinyLlama(o.layers, o.hidden, o.intermediate, o.vocab, false, DType.BF16);
@@ -79,6 +84,22 @@ public final class Bench {
             writeCsv(o.csv, results);
             out.println("wrote " + o.csv);
         }
+    }
+
+    /** {@code --kernels [--device D] [--elements N] [--repeat N]}: {@link KernelBench}. */
+    private static void kernels(String[] args) {
+        String device = "cuda";
+        long elements = 1L << 26;
+        int repeat = 3;
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--device" -> device = args[i + 1];
+                case "--elements" -> elements = Long.parseLong(args[i + 1]);
+                case "--repeat" -> repeat = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        KernelBench.run(device, elements, repeat, System.out);
     }
 
     private static void ensureModels(TinyLlama shape, Path models, PrintStream out) throws IOException {
