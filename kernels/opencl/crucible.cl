@@ -26,9 +26,15 @@ typedef uchar u8;
 #define MULHI(a, b) mul_hi((a), (b))
 #define AS_UINT(f) as_uint(f)
 #define AS_FLOAT(u) as_float(u)
-// OpenCL allows 2.5 ulp for binary32 '/' by default; the binary64 quotient rounded once to binary32 is the correctly
-// rounded binary32 quotient (53 >= 2*24 + 2 bits, so the double rounding is innocuous).
+// OpenCL allows 2.5 ulp for binary32 '/' by default. Where the device offers correctly rounded division the host
+// builds with -cl-fp32-correctly-rounded-divide-sqrt and defines CRUCIBLE_EXACT_DIVISION; elsewhere the binary64
+// quotient rounded once to binary32 is the correctly rounded binary32 quotient (53 >= 2*24 + 2 bits, so the double
+// rounding is innocuous).
+#ifdef CRUCIBLE_EXACT_DIVISION
+#define DIV(a, b) ((a) / (b))
+#else
 #define DIV(a, b) ((float)((double)(a) / (double)(b)))
+#endif
 
 #include "../common/numbers.h"
 #include "../common/philox.h"

@@ -113,6 +113,18 @@ public interface Backend extends AutoCloseable {
     /** For each chunk of {@link Threshold#CHUNK} elements, how many keys equal {@code key}. */
     long[] tieCounts(Keys keys, int key);
 
+    /**
+     * Starts one tensor's merge: until {@link #endTensor()} the host bytes of the operands change only through this
+     * engine's outputs, so an engine may keep copies of the inputs between calls (the device engine keeps them on
+     * the device). Calls outside such a scope keep nothing.
+     */
+    default void beginTensor() {
+    }
+
+    /** Ends the tensor begun by {@link #beginTensor()}; copies kept for it are dropped. */
+    default void endTensor() {
+    }
+
     @Override
     void close();
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  * {@code scripts/bench --kernels}: the device engine's primitives on one large bf16 tensor (a base and two models),
  * timed operation by operation ({@link TimedDevice}): host↔device copies against the link, kernels against the
  * device memory's bandwidth as a plain copy kernel ({@code widen_f32}: 4 bytes read and 4 written per element)
- * achieves it. Each primitive runs once to warm up, then {@code --repeat} times; the fastest run is reported.
+ * achieves it. The tensor is one window, so every launch covers all of it, and each primitive runs as one tensor's
+ * merge, with its inputs resident between calls. Each primitive runs once to warm up, then {@code --repeat} times; the fastest run is reported.
  *
  * <pre>scripts/bench --kernels [--device cuda|opencl|cuda:N|opencl:N] [--elements N] [--repeat N]</pre>
  */
@@ -45,16 +46,16 @@ final class KernelBench {
             Operand[] xs = {tensor(arena, elements, 1), tensor(arena, elements, 2)};
             Operand result = new Operand(DType.BF16, arena.allocate(2 * elements), elements);
             TimedDevice timed = new TimedDevice(DeviceCatalog.open(device));
-            try (DeviceBackend engine = new DeviceBackend(timed)) {
+            try (DeviceBackend engine = new DeviceBackend(timed, elements)) {
                 out.printf(Locale.ROOT, "device: %s%ntensor: %,d bf16 elements (%.0f MB), base + %d models%n",
                         timed.name(), elements, 2e-6 * elements, MODELS);
                 double copy = copyBandwidth(timed, elements);
                 out.printf(Locale.ROOT, "device memory, copy kernel: %.0f GB/s (bytes read + written)%n", copy);
                 long k = elements / 2;
                 FibreLayout rows = FibreLayout.lastDim(new long[] {elements / 4096, 4096});
-                time(out, timed, elements, copy, repeat, "linear",
+                time(out, engine, timed, elements, copy, repeat, "linear",
                         () -> engine.blend(null, xs, new float[] {0.5f, 0.5f}, FibreLayout.whole(elements), result));
-                time(out, timed, elements, copy, repeat, "ties (top-k selection and merge)", () -> {
+                time(out, engine, timed, elements, copy, repeat, "ties (top-k selection and merge)", () -> {
                     Mask[] masks = new Mask[MODELS];
                     for (int m = 0; m < MODELS; m++) {
                         Keys keys = new Keys.DeltaMagnitude(xs[m], base);
@@ -62,7 +63,7 @@ final class KernelBench {
                     }
                     engine.gta(spec(masks, false), base, xs, result);
                 });
-                time(out, timed, elements, copy, repeat, "dare_ties (L1 sums and merge)", () -> {
+                time(out, engine, timed, elements, copy, repeat, "dare_ties (L1 sums and merge)", () -> {
                     Mask[] masks = new Mask[MODELS];
                     for (int m = 0; m < MODELS; m++) {
                         masks[m] = new Mask.Bernoulli(MaskKey.of(0, "bench", m), 0.5);
@@ -70,7 +71,7 @@ final class KernelBench {
                     }
                     engine.gta(spec(masks, false), base, xs, result);
                 });
-                time(out, timed, elements, copy, repeat, "della (ranks in rows of 4096, L1 sums, merge)", () -> {
+                time(out, engine, timed, elements, copy, repeat, "della (ranks in rows of 4096, L1 sums, merge)", () -> {
                     Mask[] masks = new Mask[MODELS];
                     for (int m = 0; m < MODELS; m++) {
                         masks[m] = new Mask.Della(new Keys.DeltaMagnitude(xs[m], base), MaskKey.of(0, "bench", m),
@@ -79,7 +80,7 @@ final class KernelBench {
                     }
                     engine.gta(spec(masks, false), base, xs, result);
                 });
-                time(out, timed, elements, copy, repeat, "gram (slerp's dot products)",
+                time(out, engine, timed, elements, copy, repeat, "gram (slerp's dot products)",
                         () -> engine.gram(base, xs, FibreLayout.whole(elements)));
             }
         }
@@ -115,8 +116,17 @@ final class KernelBench {
         }
     }
 
-    private static void time(PrintStream out, TimedDevice device, long n, double copy, int repeat, String what,
-                             Runnable primitive) {
+    /** Runs {@code primitive} as one tensor's merge (inputs stay resident between its calls), timed. */
+    private static void time(PrintStream out, DeviceBackend engine, TimedDevice device, long n, double copy,
+                             int repeat, String what, Runnable calls) {
+        Runnable primitive = () -> {
+            engine.beginTensor();
+            try {
+                calls.run();
+            } finally {
+                engine.endTensor();
+            }
+        };
         primitive.run();
         double best = Double.MAX_VALUE;
         Map<String, TimedDevice.Totals> breakdown = null;

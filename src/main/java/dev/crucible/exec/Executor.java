@@ -76,6 +76,15 @@ public final class Executor {
         if (job.kind() == TensorJob.Kind.COPY) {
             return identicalCopySource(job);
         }
+        backend.beginTensor();
+        try {
+            return merge(job, buffer);
+        } finally {
+            backend.endTensor();
+        }
+    }
+
+    private MemorySegment merge(TensorJob job, MemorySegment buffer) {
         Operand out = new Operand(job.dtype(), buffer.asSlice(0, job.outputBytes()), job.numel());
         MergeContext ctx = new MergeContext(job.name(), job.shape(), backend, job.inputs().stream()
                 .map(in -> input(in, job.numel())).toList(), job.base() == null ? null : input(job.base(),

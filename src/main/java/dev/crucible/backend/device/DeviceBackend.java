@@ -37,6 +37,7 @@ public final class DeviceBackend implements Backend {
     private final Device device;
     private final Scratch scratch;
     private final Masks masks;
+    private final Residency residency;
     private final long windowLimit;
 
     /** The engine on {@code device}, with windows sized from its memory. */
@@ -53,12 +54,23 @@ public final class DeviceBackend implements Backend {
         this.device = device;
         this.scratch = new Scratch(device);
         this.masks = new Masks(device, scratch);
+        this.residency = new Residency(device, Math.min(DEFAULT_BUDGET, device.memory() / 4));
         this.windowLimit = windowElements > 0 ? Math.max(ALIGNMENT, windowElements / ALIGNMENT * ALIGNMENT) : 0;
     }
 
     @Override
     public String name() {
         return device.name();
+    }
+
+    @Override
+    public void beginTensor() {
+        residency.begin();
+    }
+
+    @Override
+    public void endTensor() {
+        residency.end();
     }
 
     // ---- elementwise -------------------------------------------------------------------------------------------
@@ -355,7 +367,7 @@ public final class DeviceBackend implements Backend {
         long size = windowSize(align, vectors);
         try {
             for (long from = 0; from < numel; from += size) {
-                task.run(new Window(device, scratch, from, Math.min(numel, from + size)));
+                task.run(new Window(device, scratch, residency, from, Math.min(numel, from + size)));
                 scratch.releaseViews();
             }
         } finally {
@@ -404,7 +416,9 @@ public final class DeviceBackend implements Backend {
         long size = out.dtype().byteSize(1);
         Device.Buffer raw = scratch.get("raw", size * w.n);
         device.launch("narrow_" + suffix(out.dtype()), w.groups(), r, raw, w.n);
-        device.download(raw, 0, out.bytes().asSlice(w.from * size, w.n * size));
+        MemorySegment host = out.bytes().asSlice(w.from * size, w.n * size);
+        device.download(raw, 0, host);
+        residency.written(host);
     }
 
     private MemorySegment download(Device.Buffer src, long count, ValueLayout layout) {
@@ -431,6 +445,7 @@ public final class DeviceBackend implements Backend {
     @Override
     public void close() {
         try {
+            residency.close();
             scratch.close();
         } finally {
             device.close();
