@@ -89,8 +89,9 @@ INLINE u32 tree_sum_u32(L u32* acc, int l) {
     return total;
 }
 
-// Exclusive prefix sum of acc[0..256) in lane order, returned to each item for its own lane: item 0 scans serially
-// (256 additions, negligible next to the chunk each group walks).
+// Exclusive prefix sum of acc[0..256) in lane order, returned to each item for its own lane; the total lands in
+// acc[256] (acc has 257 entries), readable until the group's next barrier-separated write to acc. Item 0 scans
+// serially (256 additions, negligible next to the elements each group walks).
 INLINE u32 exclusive_scan_u32(L u32* acc, int l) {
     BARRIER();
     if (l == 0) {
@@ -100,6 +101,7 @@ INLINE u32 exclusive_scan_u32(L u32* acc, int l) {
             acc[q] = running;
             running += v;
         }
+        acc[LANES] = running;
     }
     BARRIER();
     u32 before = acc[l];

@@ -113,30 +113,53 @@ KERNEL tie_counts(G const u32* keys, i64 n, int key, G u32* counts) {
 }
 
 // Top-k mask, one group per chunk g: keep = k > key (unsigned), or k == key and fewer than `ties` equal keys
-// precede it in the tensor. Item l walks its run [g * CHUNK + l * 256, +256) ∩ [0, n) in order, starting from
-// seen = tiesBefore[g] + the ties of the runs before its own (exclusive scan in lane order).
+// precede it in the tensor. The group walks the chunk in tiles of MASK_TILE elements, read into local memory with
+// consecutive items on consecutive elements (coalesced); item l then owns the run [l * MASK_RUN, +MASK_RUN) of the
+// tile, counts its ties, and an exclusive scan over the items in lane order, added to the ties of the tensor before
+// the tile (tiesBefore[g] and the chunk's earlier tiles), ranks the first tie of its run; the item decides its run in
+// index order. Tile slot t is stored at t + t / 32, so that items reading their runs side by side hit different
+// local-memory banks.
+#define MASK_TILE 4096
+#define MASK_RUN (MASK_TILE / LANES)
+
+INLINE int mask_slot(int t) {
+    return t + (t >> 5);
+}
+
 KERNEL mask_top(G const u32* keys, i64 n, int key, i64 ties, G const i64* tiesBefore, G u8* keep) {
-    LOCAL u32 runTies[LANES];
+    LOCAL u32 tile[MASK_TILE + MASK_TILE / 32];
+    LOCAL u32 runTies[LANES + 1];
     i64 g = GROUP_ID();
     int l = LOCAL_ID();
     i64 start = g * CHUNK;
+    i64 end = min_i64(n, start + CHUNK);
     u32 k = (u32)key;
-    i64 from = min_i64(n, start + (i64)l * LANES);
-    i64 to = min_i64(n, from + LANES);
-    u32 mine = 0;
-    for (i64 j = from; j < to; j++) {
-        mine += keys[j] == k;
-    }
-    runTies[l] = mine;
-    i64 seen = tiesBefore[g] + exclusive_scan_u32(runTies, l);
-    for (i64 j = from; j < to; j++) {
-        u32 kj = keys[j];
-        if (kj == k) {
-            keep[j] = seen < ties;
-            seen++;
-        } else {
-            keep[j] = kj > k;
+    i64 seen = tiesBefore[g];
+    for (i64 base = start; base < end; base += MASK_TILE) {
+        int size = (int)min_i64(MASK_TILE, end - base);
+        for (int t = l; t < size; t += LANES) {
+            tile[mask_slot(t)] = keys[base + t];
         }
+        BARRIER();
+        int from = l * MASK_RUN;
+        int to = from + MASK_RUN < size ? from + MASK_RUN : size;
+        u32 mine = 0;
+        for (int t = from; t < to; t++) {
+            mine += tile[mask_slot(t)] == k;
+        }
+        runTies[l] = mine;
+        i64 rank = seen + exclusive_scan_u32(runTies, l);
+        for (int t = from; t < to; t++) {
+            u32 kt = tile[mask_slot(t)];
+            if (kt == k) {
+                keep[base + t] = rank < ties;
+                rank++;
+            } else {
+                keep[base + t] = kt > k;
+            }
+        }
+        seen += runTies[LANES];
+        BARRIER(); // every item has read the tile and the total before the next tile replaces them
     }
 }
 

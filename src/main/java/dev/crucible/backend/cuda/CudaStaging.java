@@ -14,8 +14,8 @@ import java.lang.foreign.MemorySegment;
  * until the DMA engine has read it: JCuda unpins a Java array as soon as the call returns (numerics-and-gpu.md §9),
  * and a mapped file or heap segment is pageable. So the host copies each piece of at most {@link #SIZE} bytes into
  * a pinned buffer while the other buffer's piece is in flight; an event per buffer says when it may be reused. This
- * works for any segment (heap, native, read-only mappings, beyond 2 GiB) at the cost of one host memcpy, which
- * overlaps the transfer.
+ * works for any segment (heap, native, read-only mappings, beyond 2 GiB) at the cost of one host memcpy, spread over
+ * threads ({@link HostCopy}), which overlaps the transfer.
  */
 final class CudaStaging implements AutoCloseable {
     static final long SIZE = 64L << 20;
@@ -56,7 +56,7 @@ final class CudaStaging implements AutoCloseable {
             Slot s = slots[next];
             next ^= 1;
             JCudaDriver.cuEventSynchronize(s.done);
-            MemorySegment.copy(src, pos, s.segment, 0, n);
+            HostCopy.copy(src, pos, s.segment, 0, n);
             JCudaDriver.cuMemcpyHtoDAsync(dst.withByteOffset(offset + pos), s.host, n, stream);
             JCudaDriver.cuEventRecord(s.done, stream);
         }
@@ -74,7 +74,7 @@ final class CudaStaging implements AutoCloseable {
             }
             Slot s = slots[(int) (k % 2)];
             JCudaDriver.cuEventSynchronize(s.done);
-            MemorySegment.copy(s.segment, 0, dst, k * SIZE, Math.min(SIZE, dst.byteSize() - k * SIZE));
+            HostCopy.copy(s.segment, 0, dst, k * SIZE, Math.min(SIZE, dst.byteSize() - k * SIZE));
         }
     }
 
