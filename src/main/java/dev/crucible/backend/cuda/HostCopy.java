@@ -11,7 +11,8 @@ import java.util.concurrent.Future;
 /**
  * Host memory copies split over several threads. Staging a tensor through pinned memory costs one memcpy, and one
  * thread copies about 9 GB/s (measured on an H100 host: uploads ran at 8.9 GB/s where PCIe moves several times
- * that), so the copy into and out of the pinned buffers is spread over up to eight threads.
+ * that), so the copy into and out of the pinned buffers is spread over up to eight threads. Segments of a confined
+ * arena, which only their owner thread may touch, are copied by the calling thread.
  */
 final class HostCopy {
     /** Below this a copy stays on the calling thread; above it, parts of at least this size. */
@@ -23,13 +24,16 @@ final class HostCopy {
         return t;
     });
 
+    /** Any thread but the caller: a segment of a confined arena is accessible to its owner thread alone. */
+    private static final Thread OTHER = new Thread(() -> { });
+
     private HostCopy() {
     }
 
     /** {@code MemorySegment.copy(src, srcOffset, dst, dstOffset, bytes)}, in parallel parts. */
     static void copy(MemorySegment src, long srcOffset, MemorySegment dst, long dstOffset, long bytes) {
         int parts = (int) Math.min(THREADS, bytes / PART);
-        if (parts <= 1) {
+        if (parts <= 1 || !src.isAccessibleBy(OTHER) || !dst.isAccessibleBy(OTHER)) {
             MemorySegment.copy(src, srcOffset, dst, dstOffset, bytes);
             return;
         }
