@@ -43,7 +43,6 @@ public final class Backends {
 
     private static Backend auto(int threads) {
         DeviceCatalog.AutoOrder order = DeviceCatalog.autoOrder();
-        order.passedOver().forEach(why -> LOG.info("--device auto: {}", why));
         for (String candidate : order.candidates()) {
             try {
                 Backend backend = onDevice(DeviceCatalog.open(candidate));
@@ -53,7 +52,8 @@ public final class Backends {
                 LOG.warn("--device auto: passing over {}: {}", candidate, e.getMessage());
             }
         }
-        LOG.info("--device auto: the CPU vector engine on {} thread(s)", threads);
+        LOG.info("--device auto: the CPU vector engine on {} thread(s){}", threads,
+                order.passedOver().isEmpty() ? "" : " (" + String.join("; ", order.passedOver()) + ")");
         return CpuBackend.vector(threads);
     }
 
