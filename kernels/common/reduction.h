@@ -2,8 +2,8 @@
 // group per CHUNK = 65,536 terms; lane l adds terms l, l + 256, l + 512, ... of its chunk into a binary64
 // accumulator that starts at +0.0, then the pairwise tree over the 256 lanes gives the chunk's partial. The host
 // reduces the partials the same way. No floating-point atomics: every sum has one order, whatever the scheduling.
-// Also here: RAM's contributor counts (integers) and Arcee Fusion's importance, the one kernel with
-// transcendentals (binary64 exp/log, checked against Java with a tolerance, not bit for bit).
+// Also here: RAM's contributor counts and TIES' sign conflicts (integers), and Arcee Fusion's importance, the one
+// kernel with transcendentals (binary64 exp/log, checked against Java with a tolerance, not bit for bit).
 
 // d = x - b
 KERNEL delta(G const float* x, G const float* b, G float* d, i64 n) {
@@ -82,6 +82,48 @@ KERNEL ram_counts(G const float* b, G const float* xs, int models, i64 stride, f
             partials[(g * models + m) * 2] = sharedTotal;
             partials[(g * models + m) * 2 + 1] = uniqueTotal;
         }
+    }
+}
+
+// Sign conflicts among task vectors (ConflictKernels.java), one group per chunk g: at element j, positive and
+// negative count the models m with keep[m * stride + j] != 0 and d = x_m - b > 0, resp. d < 0 (binary32; a zero or
+// NaN delta is neither); j is considered when positive + negative >= 2, conflicting when both are nonzero.
+// partials[g * 2] = considered, [g * 2 + 1] = conflicting. Items past n count nothing but still meet every barrier.
+KERNEL sign_conflicts(G const float* b, G const float* xs, int models, i64 stride, G const u8* keep, G u32* partials,
+                      i64 n) {
+    LOCAL u32 consideredAcc[LANES];
+    LOCAL u32 conflictingAcc[LANES];
+    i64 g = GROUP_ID();
+    int l = LOCAL_ID();
+    i64 start = g * CHUNK;
+    i64 end = min_i64(n, start + CHUNK);
+    u32 considered = 0;
+    u32 conflicting = 0;
+    for (i64 j = start + l; j < end; j += LANES) {
+        float bj = b[j];
+        int positive = 0;
+        int negative = 0;
+        for (int m = 0; m < models; m++) {
+            if (keep[(i64)m * stride + j]) {
+                float d = model_at(xs, m, stride, j) - bj;
+                positive += d > 0.0f ? 1 : 0;
+                negative += d < 0.0f ? 1 : 0;
+            }
+        }
+        if (positive + negative >= 2) {
+            considered++;
+            if (positive > 0 && negative > 0) {
+                conflicting++;
+            }
+        }
+    }
+    consideredAcc[l] = considered;
+    conflictingAcc[l] = conflicting;
+    u32 consideredTotal = tree_sum_u32(consideredAcc, l);
+    u32 conflictingTotal = tree_sum_u32(conflictingAcc, l);
+    if (l == 0) {
+        partials[g * 2] = consideredTotal;
+        partials[g * 2 + 1] = conflictingTotal;
     }
 }
 

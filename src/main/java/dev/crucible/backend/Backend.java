@@ -94,6 +94,13 @@ public interface Backend extends AutoCloseable {
      */
     long[] ramCounts(Operand b, Operand[] xs, float epsilon);
 
+    /**
+     * Sign conflicts among task vectors (TIES' interference measure), {@code {considered, conflicting}}: element
+     * {@code j} is considered when at least two models have a kept nonzero delta there ({@code keep_m} and
+     * {@code δ_m > 0 ∨ δ_m < 0}; a NaN delta is neither), and conflicting when those deltas include both signs.
+     */
+    long[] signConflicts(Operand b, Operand[] xs, Mask[] keep);
+
     // ---- selection ---------------------------------------------------------------------------------------------
 
     /**

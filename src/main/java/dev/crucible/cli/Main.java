@@ -23,7 +23,7 @@ public final class Main {
     static final int FAILED = 1;
 
     private static final List<Command> COMMANDS = List.of(new MergeCommand(), new PlanCommand(),
-            new InspectCommand(), new MethodsCommand(), new DevicesCommand(), new DemoCommand());
+            new AnalyzeCommand(), new InspectCommand(), new MethodsCommand(), new DevicesCommand(), new DemoCommand());
 
     private Main() {
     }

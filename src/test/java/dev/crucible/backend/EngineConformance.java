@@ -92,7 +92,8 @@ public abstract class EngineConformance {
     /** The primitives of {@link Backend}; arcee_fusion's importance and blend form one row. */
     enum Primitive {
         BLEND(true), MODEL_STOCK(true), GTA(true), SCE(true), RAM(true), NEARSWAP(true), ARCEE_FUSION(true),
-        GRAM(false), L1(false), SUM_SQUARES(false), RAM_COUNTS(false), HISTOGRAM(false), TIE_COUNTS(false);
+        GRAM(false), L1(false), SUM_SQUARES(false), RAM_COUNTS(false), SIGN_CONFLICTS(false), HISTOGRAM(false),
+        TIE_COUNTS(false);
 
         /** Writes an output operand (so runs into each output dtype), rather than returning sums or counts. */
         final boolean elementwise;
@@ -138,6 +139,7 @@ public abstract class EngineConformance {
         if (n == CHUNK_PLUS) {
             return switch (p) {
                 case GTA, SCE, ARCEE_FUSION -> rotatingOut;
+                case SIGN_CONFLICTS -> in == DType.F16;
                 default -> true;
             };
         }
@@ -266,6 +268,7 @@ public abstract class EngineConformance {
             case L1 -> l1(in);
             case SUM_SQUARES -> sumSquares(in);
             case RAM_COUNTS -> ramCounts(in);
+            case SIGN_CONFLICTS -> signConflicts(in);
             case HISTOGRAM -> histogram(in);
             case TIE_COUNTS -> tieCounts(in);
         };
@@ -537,6 +540,49 @@ public abstract class EngineConformance {
                 Operand[] xs = in.xs(models);
                 calls.add(new Call("ramCounts, ε=" + epsilon + ", " + models + " models",
                         (engine, arena, fill) -> new Counts(engine.ramCounts(in.b, xs, epsilon))));
+            }
+        }
+        return calls;
+    }
+
+    /**
+     * Sign conflicts over one, two and three models under the masks that decide which deltas count: none dropped,
+     * top-k per model (ties split across chunks), Bernoulli, DELLA rows, a mix, and models masked out entirely.
+     */
+    private static List<Call> signConflicts(Inputs in) {
+        FibreLayout rows = in.dellaRows();
+        List<MaskSet> sets = List.of(
+                new MaskSet("All", false, m -> new Mask.All()),
+                new MaskSet("Top", false, in::top),
+                new MaskSet("Bernoulli", false, in::bernoulli),
+                new MaskSet("Della rows", false, m -> in.della(m, rows)),
+                new MaskSet("Top/Della rows/Bernoulli", false, m -> switch (m) {
+                    case 0 -> in.top(0);
+                    case 1 -> in.della(1, rows);
+                    default -> in.bernoulli(2);
+                }),
+                new MaskSet("None/All/Top", false, m -> switch (m) {
+                    case 0 -> new Mask.None();
+                    case 1 -> new Mask.All();
+                    default -> in.top(2);
+                }));
+        List<Call> calls = new ArrayList<>();
+        for (int s = 0; s < sets.size(); s++) {
+            MaskSet set = sets.get(s);
+            // past a chunk, three models under the masks that depend on where ranges start
+            if (in.large() && (s == 0 || s == 5)) {
+                continue;
+            }
+            for (int models : in.large() ? new int[] {3} : new int[] {1, 2, 3}) {
+                Mask[] masks = new Mask[models];
+                for (int m = 0; m < models; m++) {
+                    masks[m] = set.mask().apply(m);
+                }
+                Operand[] xs = in.xs(models);
+                calls.add(new Call("signConflicts, " + set.name() + " = "
+                        + String.join("/", Arrays.stream(masks).map(EngineConformance::describe).toList()) + ", "
+                        + models + " models",
+                        (engine, arena, fill) -> new Counts(engine.signConflicts(in.b, xs, masks))));
             }
         }
         return calls;

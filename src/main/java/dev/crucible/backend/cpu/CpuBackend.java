@@ -208,6 +208,21 @@ public final class CpuBackend implements Backend {
         }), 2 * xs.length);
     }
 
+    @Override
+    public long[] signConflicts(Operand b, Operand[] xs, Mask[] keep) {
+        long align = Threshold.CHUNK;
+        for (Mask m : keep) {
+            if (m instanceof Mask.Della d) {
+                align = alignment(d.fibres());
+            }
+        }
+        return sumCounts(runner.mapRanges(b.numel(), align, (from, to) -> {
+            long[] counts = new long[2];
+            ConflictKernels.count(b, xs, keep, from, to, counts);
+            return counts;
+        }), 2);
+    }
+
     // ---- selection ---------------------------------------------------------------------------------------------
 
     @Override

@@ -303,6 +303,27 @@ public final class DeviceBackend implements Backend {
         return counts;
     }
 
+    @Override
+    public long[] signConflicts(Operand b, Operand[] xs, Mask[] keep) {
+        int models = xs.length;
+        long[] counts = new long[2];
+        each(b.numel(), alignment(keep), 2 * models, w -> {
+            Device.Buffer x = w.models(xs);
+            Device.Buffer k = scratch.get("keep", w.stride * models);
+            for (int m = 0; m < models; m++) {
+                masks.evaluate(keep[m], w, scratch.slice(k, w.stride * m, w.n), null);
+            }
+            long chunks = Math.ceilDiv(w.n, ALIGNMENT);
+            Device.Buffer out = scratch.get("counts", 4 * chunks * 2);
+            device.launch("sign_conflicts", chunks, w.vector(b), x, models, w.stride, k, out, w.n);
+            int[] parts = download(out, chunks * 2, ValueLayout.JAVA_INT).toArray(ValueLayout.JAVA_INT);
+            for (int i = 0; i < parts.length; i++) {
+                counts[i % 2] += Integer.toUnsignedLong(parts[i]);
+            }
+        });
+        return counts;
+    }
+
     // ---- selection ---------------------------------------------------------------------------------------------
 
     @Override
