@@ -78,12 +78,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void gta(GtaSpec spec, Operand b, Operand[] xs, Operand out) {
-        long align = Threshold.CHUNK;
-        for (Mask m : spec.masks()) {
-            if (m instanceof Mask.Della d) {
-                align = alignment(d.fibres());
-            }
-        }
+        long align = alignment(spec.masks());
         if (!vectorised || !GtaLanes.supports(spec)) {
             runner.ranges(out.numel(), align, (from, to) -> GtaKernels.gta(spec, b, xs, out, from, to));
             return;
@@ -125,6 +120,17 @@ public final class CpuBackend implements Backend {
     public void arceeBlend(Operand a, Operand x, Operand importance, float threshold, Operand out) {
         runner.ranges(out.numel(), 1, (from, to) -> PairKernels.arceeBlend(a, x, importance, threshold, out, from,
                 to));
+    }
+
+    /** Where ranges over elements under {@code masks} may start: whole blocks of fibres for DELLA masks. */
+    private static long alignment(Mask[] masks) {
+        long align = Threshold.CHUNK;
+        for (Mask m : masks) {
+            if (m instanceof Mask.Della d) {
+                align = alignment(d.fibres());
+            }
+        }
+        return align;
     }
 
     /** Ranges that start at whole blocks of fibres, so per-fibre state never straddles two workers. */
@@ -210,13 +216,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long[] signConflicts(Operand b, Operand[] xs, Mask[] keep) {
-        long align = Threshold.CHUNK;
-        for (Mask m : keep) {
-            if (m instanceof Mask.Della d) {
-                align = alignment(d.fibres());
-            }
-        }
-        return sumCounts(runner.mapRanges(b.numel(), align, (from, to) -> {
+        return sumCounts(runner.mapRanges(b.numel(), alignment(keep), (from, to) -> {
             long[] counts = new long[2];
             ConflictKernels.count(b, xs, keep, from, to, counts);
             return counts;

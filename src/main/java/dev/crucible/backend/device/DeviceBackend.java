@@ -105,14 +105,11 @@ public final class DeviceBackend implements Backend {
         Device.Buffer weights = scratch.floats("weights", spec.weights());
         each(out.numel(), alignment(spec.masks()), 2 * models, w -> {
             Device.Buffer x = w.models(xs);
-            Device.Buffer keep = scratch.get("keep", w.stride * models);
-            Device.Buffer p = spec.inverseP() ? scratch.get("p", 8 * w.stride * models) : scratch.absent();
-            for (int m = 0; m < models; m++) {
-                masks.evaluate(spec.masks()[m], w, scratch.slice(keep, w.stride * m, w.n),
-                        spec.inverseP() ? scratch.slice(p, 8 * w.stride * m, 8 * w.n) : null);
-            }
+            Device.Buffer p = spec.inverseP() ? scratch.get("p", 8 * w.stride * models) : null;
+            Device.Buffer keep = modelMasks(spec.masks(), w, p);
             Device.Buffer r = w.floats("result");
-            device.launch("gta", w.groups(), w.vector(b), x, models, w.stride, keep, p, spec.inverseP() ? 1 : 0,
+            device.launch("gta", w.groups(), w.vector(b), x, models, w.stride, keep, p == null ? scratch.absent() : p,
+                    spec.inverseP() ? 1 : 0,
                     scales, weights, spec.consensus().ordinal(), spec.normalize() ? 1 : 0, spec.divisor(),
                     spec.lambda(), r, w.n);
             store(r, out, w);
@@ -265,6 +262,27 @@ public final class DeviceBackend implements Backend {
         return Reduction.combine(partials, models);
     }
 
+    /**
+     * Each model's mask over the window, model {@code m}'s bytes at {@code m·stride} of the returned buffer, and with
+     * {@code p} its keep probabilities at the same place in {@code p}.
+     */
+    private Device.Buffer modelMasks(Mask[] modelMasks, Window w, Device.Buffer p) {
+        Device.Buffer keep = scratch.get("keep", w.stride * modelMasks.length);
+        for (int m = 0; m < modelMasks.length; m++) {
+            masks.evaluate(modelMasks[m], w, scratch.slice(keep, w.stride * m, w.n),
+                    p == null ? null : scratch.slice(p, 8 * w.stride * m, 8 * w.n));
+        }
+        return keep;
+    }
+
+    /** Adds {@code count} unsigned 32-bit partial counts of {@code src}, cyclically, into {@code into}. */
+    private void addCounts(Device.Buffer src, long count, long[] into) {
+        int[] parts = download(src, count, ValueLayout.JAVA_INT).toArray(ValueLayout.JAVA_INT);
+        for (int i = 0; i < parts.length; i++) {
+            into[i % into.length] += Integer.toUnsignedLong(parts[i]);
+        }
+    }
+
     /** The {@code reduce_partials} kernel's partials, one per group. */
     private double[] partials(Device.Buffer u, Device.Buffer v, Device.Buffer keep, boolean product, long length,
                               long inner, long chunks, long groups) {
@@ -295,10 +313,7 @@ public final class DeviceBackend implements Backend {
             long chunks = Math.ceilDiv(w.n, ALIGNMENT);
             Device.Buffer out = scratch.get("counts", 4 * chunks * 2 * models);
             device.launch("ram_counts", chunks, w.vector(b), w.models(xs), models, w.stride, epsilon, out, w.n);
-            int[] parts = download(out, chunks * 2 * models, ValueLayout.JAVA_INT).toArray(ValueLayout.JAVA_INT);
-            for (int i = 0; i < parts.length; i++) {
-                counts[i % (2 * models)] += Integer.toUnsignedLong(parts[i]);
-            }
+            addCounts(out, chunks * 2 * models, counts);
         });
         return counts;
     }
@@ -309,17 +324,11 @@ public final class DeviceBackend implements Backend {
         long[] counts = new long[2];
         each(b.numel(), alignment(keep), 2 * models, w -> {
             Device.Buffer x = w.models(xs);
-            Device.Buffer k = scratch.get("keep", w.stride * models);
-            for (int m = 0; m < models; m++) {
-                masks.evaluate(keep[m], w, scratch.slice(k, w.stride * m, w.n), null);
-            }
+            Device.Buffer k = modelMasks(keep, w, null);
             long chunks = Math.ceilDiv(w.n, ALIGNMENT);
             Device.Buffer out = scratch.get("counts", 4 * chunks * 2);
             device.launch("sign_conflicts", chunks, w.vector(b), x, models, w.stride, k, out, w.n);
-            int[] parts = download(out, chunks * 2, ValueLayout.JAVA_INT).toArray(ValueLayout.JAVA_INT);
-            for (int i = 0; i < parts.length; i++) {
-                counts[i % 2] += Integer.toUnsignedLong(parts[i]);
-            }
+            addCounts(out, chunks * 2, counts);
         });
         return counts;
     }
