@@ -105,7 +105,7 @@ final class Measures {
         Mask[] masks = new Mask[xs.length];
         for (int i = 0; i < xs.length; i++) {
             Keys keys = new Keys.DeltaMagnitude(xs[i], base);
-            masks[i] = k == 0 ? new Mask.None() : new Mask.Top(keys, Selection.top(backend, keys, k));
+            masks[i] = k == 0 ? new Mask.None() : new Mask.Top(keys, backend.top(keys, k));
         }
         return masks;
     }

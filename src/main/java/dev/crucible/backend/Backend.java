@@ -121,6 +121,14 @@ public interface Backend extends AutoCloseable {
     long[] tieCounts(Keys keys, int key);
 
     /**
+     * The threshold that keeps exactly the {@code k} greatest keys ({@link Selection#top}). An engine may find it
+     * its own way; the threshold is the same whatever the way.
+     */
+    default Threshold top(Keys keys, long k) {
+        return Selection.top(this, keys, k);
+    }
+
+    /**
      * Starts one tensor's merge: until {@link #endTensor()} the host bytes of the operands change only through this
      * engine's outputs, so an engine may keep copies of the inputs between calls (the device engine keeps them on
      * the device). Calls outside such a scope keep nothing.

@@ -6,7 +6,6 @@ import dev.crucible.backend.GtaSpec;
 import dev.crucible.backend.Keys;
 import dev.crucible.backend.Mask;
 import dev.crucible.backend.Operand;
-import dev.crucible.backend.Selection;
 import dev.crucible.backend.device.Device;
 import dev.crucible.backend.device.DeviceBackend;
 import dev.crucible.io.DType;
@@ -59,7 +58,7 @@ final class KernelBench {
                     Mask[] masks = new Mask[MODELS];
                     for (int m = 0; m < MODELS; m++) {
                         Keys keys = new Keys.DeltaMagnitude(xs[m], base);
-                        masks[m] = new Mask.Top(keys, Selection.top(engine, keys, k));
+                        masks[m] = new Mask.Top(keys, engine.top(keys, k));
                     }
                     engine.gta(spec(masks, false), base, xs, result);
                 });

@@ -85,6 +85,6 @@ public final class Sce implements MergeMethod {
         Keys variance = new Keys.DeltaVariance(xs, b);
         long nonzero = variance.numel() - Selection.countKey(backend, variance, 0);
         long k = (long) (nonzero * topk);
-        return k == 0 ? new Mask.None() : new Mask.Top(variance, Selection.top(backend, variance, k));
+        return k == 0 ? new Mask.None() : new Mask.Top(variance, backend.top(variance, k));
     }
 }

@@ -6,7 +6,6 @@ import dev.crucible.backend.GtaSpec;
 import dev.crucible.backend.Keys;
 import dev.crucible.backend.Mask;
 import dev.crucible.backend.Operand;
-import dev.crucible.backend.Selection;
 import dev.crucible.rng.MaskKey;
 
 import java.util.ArrayList;
@@ -208,7 +207,7 @@ public final class TaskArithmetic implements MergeMethod {
                             ctx.tensorName());
                     yield new Mask.None();
                 }
-                yield new Mask.Top(keys, Selection.top(backend, keys, k));
+                yield new Mask.Top(keys, backend.top(keys, k));
             }
             case RANDOM -> density <= 0 ? new Mask.None()
                     : new Mask.Bernoulli(MaskKey.of(ctx.seed(), ctx.tensorName(), in.sourceIndex()), density);
@@ -236,8 +235,8 @@ public final class TaskArithmetic implements MergeMethod {
             return new Mask.None();
         }
         Backend backend = ctx.backend();
-        Mask kept = within >= numel ? new Mask.All() : new Mask.Top(keys, Selection.top(backend, keys, within));
-        Mask dropped = top <= 0 ? new Mask.None() : new Mask.Top(keys, Selection.top(backend, keys, top));
+        Mask kept = within >= numel ? new Mask.All() : new Mask.Top(keys, backend.top(keys, within));
+        Mask dropped = top <= 0 ? new Mask.None() : new Mask.Top(keys, backend.top(keys, top));
         return new Mask.Band(kept, dropped);
     }
 }

@@ -8,6 +8,7 @@ import dev.crucible.backend.GtaSpec;
 import dev.crucible.backend.Keys;
 import dev.crucible.backend.Mask;
 import dev.crucible.backend.Operand;
+import dev.crucible.backend.Selection;
 import dev.crucible.backend.Threshold;
 
 import java.util.ArrayList;
@@ -265,6 +266,11 @@ public final class CpuBackend implements Backend {
             c += piece.length;
         }
         return counts;
+    }
+
+    @Override
+    public Threshold top(Keys keys, long k) {
+        return vectorised ? BracketSelection.top(this, runner, keys, k) : Selection.top(this, keys, k);
     }
 
     /** Integer counts are exact in any order. */
