@@ -93,9 +93,12 @@ final class MergeCommand implements Command {
                         Long.toUnsignedString(seed));
             }
             long moved = plan.bytesRead() + plan.bytesWritten();
-            Progress progress = quiet ? Progress.silent(plan.jobs().size(), moved)
-                    : Progress.to(System.err, plan.jobs().size(), moved);
-            new Executor(plan, backend, seed, warnings, progress).writeShards(shards, outDir);
+            Progress progress = Progress.of(Progress.styleFor(quiet), System.err, plan.jobs().size(), moved);
+            try {
+                new Executor(plan, backend, seed, warnings, progress).writeShards(shards, outDir);
+            } finally {
+                progress.close();
+            }
             target.finish(shards);
             if (!quiet) {
                 out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
