@@ -128,6 +128,11 @@ public interface Backend extends AutoCloseable {
         return Selection.top(this, keys, k);
     }
 
+    /** The most device memory this engine has held so far; 0 for engines that run on the host. */
+    default long devicePeakBytes() {
+        return 0;
+    }
+
     /**
      * Starts one tensor's merge: until {@link #endTensor()} the host bytes of the operands change only through this
      * engine's outputs, so an engine may keep copies of the inputs between calls (the device engine keeps them on

@@ -27,8 +27,13 @@ public final class Backends {
      * {@code opencl[:N]} open that accelerator or fail with one line saying why.
      */
     public static Backend open(String device, int threads) {
+        return open(device, threads, 0);
+    }
+
+    /** As {@link #open(String, int)}, an accelerator holding at most {@code deviceBudget} bytes (0: its default). */
+    public static Backend open(String device, int threads, long deviceBudget) {
         return switch (device) {
-            case "auto" -> auto(threads);
+            case "auto" -> auto(threads, deviceBudget);
             case "cpu" -> CpuBackend.vector(threads);
             case "cpu-reference" -> CpuBackend.reference();
             default -> {
@@ -36,16 +41,16 @@ public final class Backends {
                     throw new CrucibleException("--device " + device + ": unknown device; use one of "
                             + String.join(", ", DEVICES));
                 }
-                yield onDevice(DeviceCatalog.open(device));
+                yield onDevice(DeviceCatalog.open(device), deviceBudget);
             }
         };
     }
 
-    private static Backend auto(int threads) {
+    private static Backend auto(int threads, long deviceBudget) {
         DeviceCatalog.AutoOrder order = DeviceCatalog.autoOrder();
         for (String candidate : order.candidates()) {
             try {
-                Backend backend = onDevice(DeviceCatalog.open(candidate));
+                Backend backend = onDevice(DeviceCatalog.open(candidate), deviceBudget);
                 LOG.info("--device auto: {}", backend.name());
                 return backend;
             } catch (CrucibleException e) {
@@ -57,9 +62,9 @@ public final class Backends {
         return CpuBackend.vector(threads);
     }
 
-    private static Backend onDevice(Device device) {
+    private static Backend onDevice(Device device, long budget) {
         try {
-            return new DeviceBackend(device);
+            return new DeviceBackend(device, budget, 0);
         } catch (RuntimeException e) {
             device.close();
             throw e;

@@ -55,6 +55,7 @@ final class AnalyzeCommand implements Command {
         o.addOption(Option.builder().longOpt("device").hasArg().argName("DEV")
                 .desc("engine: " + String.join(", ", Backends.DEVICES) + " (default auto)").build());
         o.addOption(Option.builder().longOpt("allow-crimes").desc("allow models of different architectures").build());
+        o.addOption(MemorySize.deviceOption());
         o.addOption(Option.builder("j").longOpt("threads").hasArg().argName("N")
                 .desc("CPU worker threads (default: all cores)").build());
         return o;
@@ -71,7 +72,8 @@ final class AnalyzeCommand implements Command {
         Analysis analysis;
         try (MergePlan plan = Planner.plan(config, new Planner.Options(line.hasOption("allow-crimes")),
                 new Warnings());
-             Backend backend = Backends.open(line.getOptionValue("device", "auto"), threads);
+             Backend backend = Backends.open(line.getOptionValue("device", "auto"), threads,
+                     MemorySize.deviceBudget(line));
              Checkpoint output = merged == null ? null : Checkpoint.open(merged)) {
             analysis = Analyzer.analyze(plan, backend, output);
         }

@@ -60,6 +60,7 @@ final class MergeCommand implements Command {
         o.addOption(Option.builder().longOpt("copy-tokenizer").desc("copy the donor's tokenizer (default)").build());
         o.addOption(Option.builder().longOpt("no-copy-tokenizer").desc("do not copy tokenizer files").build());
         o.addOption(Option.builder().longOpt("allow-crimes").desc("allow models of different architectures").build());
+        o.addOption(MemorySize.deviceOption());
         o.addOption(Option.builder("j").longOpt("threads").hasArg().argName("N")
                 .desc("CPU worker threads (default: all cores)").build());
         return o;
@@ -82,7 +83,7 @@ final class MergeCommand implements Command {
         MergeConfig config = ConfigLoader.load(configPath);
         Warnings warnings = new Warnings();
         try (MergePlan plan = Planner.plan(config, new Planner.Options(line.hasOption("allow-crimes")), warnings);
-             Backend backend = Backends.open(device, threads)) {
+             Backend backend = Backends.open(device, threads, MemorySize.deviceBudget(line))) {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
                     Map.of());
             OutputDirectory target = OutputDirectory.prepare(outDir, plan,

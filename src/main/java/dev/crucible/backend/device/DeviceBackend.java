@@ -38,24 +38,35 @@ public final class DeviceBackend implements Backend {
     private final Scratch scratch;
     private final Masks masks;
     private final Residency residency;
-    private final long windowLimit;
+    private final DeviceMemory memory;
+    private final long windowCap;
 
-    /** The engine on {@code device}, with windows sized from its memory. */
+    /** The engine on {@code device}, holding at most the default budget of device memory. */
     public DeviceBackend(Device device) {
-        this(device, 0);
+        this(device, 0, 0);
     }
 
     /**
-     * The engine on {@code device} with windows of at most {@code windowElements} elements (rounded to a multiple of
-     * 65,536), or sized from the device's memory when 0. Small windows let tests cross window boundaries on small
-     * tensors.
+     * The engine on {@code device}, holding at most {@code budget} bytes of device memory ({@code --max-device-memory};
+     * 0: a quarter of the device's memory, at most 8 GiB). Half the budget sizes the windows, half may keep inputs
+     * resident; a small budget gives small windows, and the results are the same. Windows hold at most
+     * {@code windowCap} elements (rounded to a multiple of 65,536; 0: no cap), which lets tests cross window
+     * boundaries on small tensors. A window never splits what a call needs whole (a block of DELLA's fibres); when
+     * that needs more than the budget, the call fails with a clear error.
      */
-    public DeviceBackend(Device device, long windowElements) {
+    public DeviceBackend(Device device, long budget, long windowCap) {
         this.device = device;
-        this.scratch = new Scratch(device);
+        this.windowCap = windowCap > 0 ? Math.max(ALIGNMENT, windowCap / ALIGNMENT * ALIGNMENT) : Long.MAX_VALUE;
+        this.memory = new DeviceMemory(budget > 0 ? budget : Math.min(DEFAULT_BUDGET, device.memory() / 4));
+        this.scratch = new Scratch(device, memory);
         this.masks = new Masks(device, scratch);
-        this.residency = new Residency(device, Math.min(DEFAULT_BUDGET, device.memory() / 4));
-        this.windowLimit = windowElements > 0 ? Math.max(ALIGNMENT, windowElements / ALIGNMENT * ALIGNMENT) : 0;
+        this.residency = new Residency(device, memory, memory.budget() / 2);
+    }
+
+    /** The most device memory this engine has held so far. */
+    @Override
+    public long devicePeakBytes() {
+        return memory.peak();
     }
 
     @Override
@@ -406,13 +417,10 @@ public final class DeviceBackend implements Backend {
     }
 
     private long windowSize(long align, int vectors) {
-        long limit = windowLimit;
-        if (limit == 0) {
-            // bytes per element: the vectors, a mask byte and a probability per model, keys, sort entries, result
-            long perElement = 4L * (vectors + 8) + 9L * vectors;
-            long budget = Math.min(DEFAULT_BUDGET, device.memory() / 4);
-            limit = Math.min(budget / perElement, device.maxAllocation() / (8L * Math.max(2, vectors)));
-        }
+        // bytes per element: the vectors, a mask byte and a probability per model, keys, sort entries, result
+        long perElement = 4L * (vectors + 8) + 9L * vectors;
+        long limit = Math.min(Math.min(memory.budget() / 2 / perElement, windowCap),
+                device.maxAllocation() / (8L * Math.max(2, vectors)));
         return Math.max(align, limit / align * align);
     }
 

@@ -17,13 +17,16 @@ import java.util.Map;
  */
 final class Residency implements AutoCloseable {
     private final Device device;
+    private final DeviceMemory memory;
+    /** At most this much is kept, so that the engine's windows keep the rest of its budget. */
     private final long budget;
     private final Map<Operand, Device.Buffer> vectors = new HashMap<>();
     private long bytes;
     private boolean open;
 
-    Residency(Device device, long budget) {
+    Residency(Device device, DeviceMemory memory, long budget) {
         this.device = device;
+        this.memory = memory;
         this.budget = budget;
     }
 
@@ -45,7 +48,7 @@ final class Residency implements AutoCloseable {
     /** Keeps a copy of {@code o}'s widened vector, the {@code o.numel()} floats of {@code vector}, if there is room. */
     void keep(Operand o, Device.Buffer vector) {
         long size = 4 * o.numel();
-        if (!open || vectors.containsKey(o) || bytes + size > budget || size == 0) {
+        if (!open || vectors.containsKey(o) || bytes + size > budget || size == 0 || !memory.tryReserve(size)) {
             return;
         }
         Device.Buffer copy = device.allocate(size);
@@ -60,6 +63,7 @@ final class Residency implements AutoCloseable {
             Map.Entry<Operand, Device.Buffer> e = it.next();
             if (e.getKey().bytes().asOverlappingSlice(host).isPresent()) {
                 bytes -= e.getValue().bytes();
+                memory.release(e.getValue().bytes());
                 e.getValue().close();
                 it.remove();
             }
@@ -68,6 +72,7 @@ final class Residency implements AutoCloseable {
 
     private void clear() {
         for (Device.Buffer b : vectors.values()) {
+            memory.release(b.bytes());
             b.close();
         }
         vectors.clear();

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 import java.util.List;
 
 /**
- * The device engine on CUDA device 0 against the CPU reference, with windows sized from the device and with windows
- * of two chunks. Tagged {@code gpu}: it runs where a GPU is (scripts/test enables the tag there).
+ * The device engine on CUDA device 0 against the CPU reference, with windows sized from its memory budget and with
+ * windows of two chunks. Tagged {@code gpu}: it runs where a GPU is (scripts/test enables the tag there).
  */
 @Tag("gpu")
 class CudaConformanceTest extends EngineConformance {
@@ -18,6 +18,6 @@ class CudaConformanceTest extends EngineConformance {
     protected List<Engine> engines() {
         return List.of(new Engine("cuda", new DeviceBackend(DeviceCatalog.open("cuda")), false),
                 new Engine("cuda, windows of two chunks",
-                        new DeviceBackend(DeviceCatalog.open("cuda"), 2L * Threshold.CHUNK), false));
+                        new DeviceBackend(DeviceCatalog.open("cuda"), 0, 2 * Threshold.CHUNK), false));
     }
 }

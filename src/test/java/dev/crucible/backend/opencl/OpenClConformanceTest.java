@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The device engine on OpenCL (PoCL in CI, where it must run, not skip) against the CPU reference: once with windows
- * sized from the device, once with windows of two chunks, so that the larger sizes cross window boundaries inside
+ * sized from its memory budget, once with windows of two chunks, so that the larger sizes cross window boundaries inside
  * every primitive (masks, tie prefixes, chunk partials, DELLA blocks, fibre coefficients).
  */
 class OpenClConformanceTest extends EngineConformance {
@@ -17,6 +17,6 @@ class OpenClConformanceTest extends EngineConformance {
     protected List<Engine> engines() {
         return List.of(new Engine("opencl", new DeviceBackend(DeviceCatalog.open("opencl")), false),
                 new Engine("opencl, windows of two chunks",
-                        new DeviceBackend(DeviceCatalog.open("opencl"), 2L * Threshold.CHUNK), false));
+                        new DeviceBackend(DeviceCatalog.open("opencl"), 0, 2 * Threshold.CHUNK), false));
     }
 }
