@@ -9,23 +9,26 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
-import static jdk.incubator.vector.VectorOperators.UGE;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.UGT;
-import static jdk.incubator.vector.VectorOperators.ULE;
+import static jdk.incubator.vector.VectorOperators.ULT;
 
 /**
  * The vector engine's exact top-k threshold, usually in one pass over the keys instead of the two or three of
  * {@link Selection#top}'s radix select. The answer is the same {@link Threshold}: only the route differs.
  *
  * <p>A sample of {@link #SAMPLE} keys, in {@link #RUNS} evenly spaced runs of one vector (scattered single keys
- * would cost a cache miss each), brackets the k-th largest key: in the sorted sample it lies
- * near position {@code SAMPLE·(1 − k/numel)}, and the bracket {@code [lo, hi]} spans five standard deviations of
- * that position's sampling error (binomial, {@code √(SAMPLE·q·(1 − q))}) either side, plus a constant. One pass
- * counts the keys above {@code hi} and copies those inside the bracket, in element order; when the k-th largest is
- * among them (the count above is below {@code k} and the count above plus the copies reach it), a radix select over
- * the copies finds it, and the copies' positions give the per-chunk tie counts. Otherwise — a sample far off, or
- * so many equal keys that the copies outgrow their cap — the radix select over all keys runs instead.
+ * would cost a cache miss each), brackets the k-th largest key: in the sorted sample it lies near position
+ * {@code SAMPLE·(1 − k/numel)}, and the bracket {@code [lo, hi]} spans five standard deviations of that position's
+ * sampling error (binomial, {@code √(SAMPLE·q·(1 − q))}) either side, plus a constant. One pass counts, per chunk,
+ * the keys above {@code hi}, equal to {@code hi} and equal to {@code lo}, and copies those strictly between, in
+ * element order. Weights in BF16 repeat values a great deal, so the threshold often sits in a mass of equal keys; the
+ * bracket's ends then fall on that value and it is counted, not copied. The counts place the k-th largest: on
+ * {@code hi}, among the copies (a radix select over them finds it, their positions give the tie counts per chunk),
+ * or on {@code lo}. When it lies outside the bracket (a sample far off), or the copies outgrow their cap, the radix
+ * select over all keys runs instead.
  */
 final class BracketSelection {
     /** Runs of consecutive keys sampled to place the bracket, and the keys sampled. */
@@ -66,18 +69,59 @@ final class BracketSelection {
         List<Piece> pieces = runner.mapRanges(numel, Threshold.CHUNK, (from, to) -> Piece.collect(new KeyLanes(keys),
                 lo, hi, from, to, (long) (share * (to - from)) + Tiles.SIZE));
         long above = 0;
-        long inside = 0;
+        long atHi = 0;
+        long between = 0;
+        long atLo = 0;
         for (Piece p : pieces) {
             if (p == null) {
                 return null;
             }
             above += p.above;
-            inside += p.count;
+            atHi += sum(p.atHi);
+            between += p.count;
+            atLo += sum(p.atLo);
         }
-        if (above >= k || above + inside < k || inside > Integer.MAX_VALUE - 8) {
+        long[] tiePrefix = new long[Math.toIntExact(Math.ceilDiv(numel, Threshold.CHUNK))];
+        if (k <= above) {
             return null;
         }
-        return within(pieces, (int) inside, k - above, numel);
+        if (k <= above + atHi) {
+            return boundary(pieces, hi, k - above, atHi, Piece::atHi, tiePrefix);
+        }
+        if (k <= above + atHi + between) {
+            if (between > Integer.MAX_VALUE - 8) {
+                return null;
+            }
+            return within(pieces, (int) between, k - above - atHi, tiePrefix);
+        }
+        if (k <= above + atHi + between + atLo) {
+            return boundary(pieces, lo, k - above - atHi - between, atLo, Piece::atLo, tiePrefix);
+        }
+        return null;
+    }
+
+    private static long sum(int[] counts) {
+        long sum = 0;
+        for (int c : counts) {
+            sum += c;
+        }
+        return sum;
+    }
+
+    /** The threshold on a bracket end, {@code ties} of its {@code equal} keys kept; per-chunk counts from the pass. */
+    private static Threshold boundary(List<Piece> pieces, int key, long ties, long equal,
+                                      Function<Piece, int[]> perChunk, long[] tiePrefix) {
+        if (ties < equal) {
+            long before = 0;
+            for (Piece p : pieces) {
+                int[] counts = perChunk.apply(p);
+                for (int c = 0; c < counts.length; c++) {
+                    tiePrefix[p.firstChunk + c] = before;
+                    before += counts[c];
+                }
+            }
+        }
+        return new Threshold(key, ties, tiePrefix);
     }
 
     /** Runs of keys from {@code ⌊r·numel/RUNS⌋}, sign bits flipped so that signed order is the unsigned order. */
@@ -96,9 +140,9 @@ final class BracketSelection {
         return sample;
     }
 
-    /** The threshold whose key is the {@code rank}-th largest of the copied keys. */
-    private static Threshold within(List<Piece> pieces, int inside, long rank, long numel) {
-        int[] all = new int[inside];
+    /** The threshold whose key is the {@code rank}-th largest of the keys strictly inside the bracket. */
+    private static Threshold within(List<Piece> pieces, int count, long rank, long[] tiePrefix) {
+        int[] all = new int[count];
         int n = 0;
         for (Piece p : pieces) {
             System.arraycopy(p.keys, 0, all, n, p.count);
@@ -113,7 +157,6 @@ final class BracketSelection {
             equal += c == 0 ? 1 : 0;
         }
         long ties = rank - greater;
-        long[] tiePrefix = new long[Math.toIntExact(Math.ceilDiv(numel, Threshold.CHUNK))];
         if (ties < equal) {
             long before = 0;
             for (Piece p : pieces) {
@@ -152,25 +195,36 @@ final class BracketSelection {
     }
 
     /**
-     * One range's pass: how many keys lie above the bracket, and the keys inside it in element order with, per chunk
-     * of {@link Threshold#CHUNK} elements, how many copies precede the chunk's end. Null when the copies outgrow
+     * One range's pass: how many keys lie above the bracket; per chunk of {@link Threshold#CHUNK} elements, how many
+     * equal {@code hi} and {@code lo} (none apart when they are the same value); and the keys strictly between, in
+     * element order, with per chunk how many copies precede the chunk's end. Null when the copies outgrow
      * {@code cap}.
      */
-    private record Piece(long above, int[] keys, int count, int firstChunk, int[] chunkEnds) {
+    private record Piece(long above, int[] atHi, int[] atLo, int[] keys, int count, int firstChunk, int[] chunkEnds) {
         static Piece collect(KeyLanes lanes, int lo, int hi, long from, long to, long cap) {
+            int chunks = Math.toIntExact(Math.ceilDiv(to - from, Threshold.CHUNK));
             int[] tile = new int[Tiles.SIZE];
             int[] copies = new int[(int) Math.min(cap, 1 << 14)];
-            int[] chunkEnds = new int[Math.toIntExact(Math.ceilDiv(to - from, Threshold.CHUNK))];
+            int[] atHi = new int[chunks];
+            int[] atLo = new int[chunks];
+            int[] chunkEnds = new int[chunks];
+            boolean apart = lo != hi;
             long above = 0;
             int count = 0;
             for (long start = from; start < to; start += Tiles.SIZE) {
                 int n = (int) Math.min(Tiles.SIZE, to - start);
+                int chunk = (int) ((start - from) / Threshold.CHUNK);
                 lanes.fill(start, n, tile);
                 for (int i = 0; i < n; i += Tiles.LANES) {
                     IntVector v = IntVector.fromArray(I, tile, i);
                     VectorMask<Integer> valid = I.indexInRange(i, n);
                     above += v.compare(UGT, hi).and(valid).trueCount();
-                    long inside = v.compare(UGE, lo).and(v.compare(ULE, hi)).and(valid).toLong();
+                    atHi[chunk] += v.compare(EQ, hi).and(valid).trueCount();
+                    if (!apart) {
+                        continue;
+                    }
+                    atLo[chunk] += v.compare(EQ, lo).and(valid).trueCount();
+                    long inside = v.compare(UGT, lo).and(v.compare(ULT, hi)).and(valid).toLong();
                     if (inside == 0) {
                         continue;
                     }
@@ -184,9 +238,9 @@ final class BracketSelection {
                         copies[count++] = tile[i + Long.numberOfTrailingZeros(inside)];
                     }
                 }
-                chunkEnds[(int) ((start + n - 1 - from) / Threshold.CHUNK)] = count;
+                chunkEnds[chunk] = count;
             }
-            return new Piece(above, copies, count, Math.toIntExact(from / Threshold.CHUNK), chunkEnds);
+            return new Piece(above, atHi, atLo, copies, count, Math.toIntExact(from / Threshold.CHUNK), chunkEnds);
         }
     }
 }
