@@ -42,9 +42,9 @@ import java.util.List;
  * {@code device} (the {@code --devices} item), {@code method}, {@code size} (preset or {@code custom}), {@code shape}
  * ({@code LxHxIxV}), {@code read_link} ({@code cache} or {@code disk}), {@code runs}, {@code first_s},
  * {@code best_s}, {@code read_bytes} (R: distinct input tensor bytes), {@code written_bytes} (W: output tensor
- * bytes), {@code gb_per_s} ((R + W) / best), {@code io_s} (R / read + W / write), {@code h2d_d2h_s} (R / h2d + W /
- * d2h; empty on the CPU), {@code roofline_s} (the larger of the two), {@code bound} ({@code cache+write},
- * {@code disk+write} or {@code h2d+d2h}), {@code efficiency} (roofline_s / best_s), {@code read_gb_per_s},
+ * bytes), {@code gb_per_s} ((R + W) / best), {@code roofline_s} (the slowest link's time, {@link Roofline}),
+ * {@code bound} ({@code cache}, {@code disk}, {@code write}, {@code h2d} or {@code d2h}), {@code efficiency}
+ * (roofline_s / best_s), {@code serial_io_s} (R / read + W / write, never overlapped), {@code read_gb_per_s},
  * {@code write_gb_per_s}, {@code h2d_gb_per_s}, {@code d2h_gb_per_s} (the links used; h2d and d2h empty on the CPU).
  */
 public final class Bench {

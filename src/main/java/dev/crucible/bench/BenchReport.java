@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class BenchReport {
     static final String CSV_HEADER = "device,method,size,shape,read_link,runs,first_s,best_s,read_bytes,written_bytes,"
-            + "gb_per_s,io_s,h2d_d2h_s,roofline_s,bound,efficiency,read_gb_per_s,write_gb_per_s,h2d_gb_per_s,"
+            + "gb_per_s,roofline_s,bound,efficiency,serial_io_s,read_gb_per_s,write_gb_per_s,h2d_gb_per_s,"
             + "d2h_gb_per_s";
     private static final String ROW = "%-12s %9s %9s %8s %9s  %-12s %5s%n";
 
@@ -78,9 +78,8 @@ final class BenchReport {
             Roofline.Links l = r.links();
             s.append(String.join(",", r.device(), r.method(), options.size(), options.shapeText(), l.read(),
                     Integer.toString(r.runs()), number(r.first()), number(r.best()), Long.toString(r.read()),
-                    Long.toString(r.written()), number(r.bytesPerSecond() / 1e9), number(r.roofline().ioSeconds()),
-                    number(r.roofline().transferSeconds()), number(r.roofline().seconds()), r.roofline().bound(),
-                    number(r.efficiency()), number(l.readBps() / 1e9), number(l.writeBps() / 1e9),
+                    Long.toString(r.written()), number(r.bytesPerSecond() / 1e9), number(r.roofline().seconds()),
+                    r.roofline().bound(), number(r.efficiency()), number(r.roofline().serialSeconds()), number(l.readBps() / 1e9), number(l.writeBps() / 1e9),
                     number(l.h2dBps() / 1e9), number(l.d2hBps() / 1e9))).append('\n');
         }
         Files.writeString(csv, s);

@@ -2,20 +2,18 @@ package dev.crucible.bench;
 
 /**
  * The I/O roofline of one merge (numerics-and-gpu.md §12) from its bytes read (R: distinct input tensors) and written
- * (W: output tensors) and the links measured in the same run. Storage: {@code T_io = R / B_read + W / B_write}, where
- * {@code B_read} is the page-cache read bandwidth, or the disk's with {@code --cold}: reading and writing share one
- * host and are not assumed to overlap. A device engine moves the same bytes over the bus as well:
- * {@code T_h2d+d2h = R / B_h2d + W / B_d2h}, and {@code T_roof = max(T_io, T_h2d+d2h)}. The bound names the larger
- * term: {@code cache+write}, {@code disk+write} or {@code h2d+d2h}. Efficiency is {@code T_roof / T_wall}.
+ * (W: output tensors) and the links measured in the same run. Crucible's pipeline overlaps reading, copying and
+ * writing, so the bound is the slowest link: {@code T_roof = max(R / B_read, W / B_write, R / B_h2d, W / B_d2h)},
+ * the last two for a device engine only, with {@code B_read} the page-cache read bandwidth, or the disk's with
+ * {@code --cold}. The bound names that link: {@code cache}, {@code disk}, {@code write}, {@code h2d} or {@code d2h}.
+ * Efficiency is {@code T_roof / T_wall}. The serialized storage time {@code R / B_read + W / B_write} (§12's
+ * {@code T_roof_ser}, what a pipeline that never overlaps would be bound by) is kept beside it for reference.
  *
- * @param ioSeconds       {@code T_io}
- * @param transferSeconds {@code T_h2d+d2h}, NaN for the CPU engine
- * @param bound           the term that sets {@code T_roof}
+ * @param seconds       {@code T_roof}
+ * @param bound         the link that sets it
+ * @param serialSeconds {@code R / B_read + W / B_write}
  */
-record Roofline(double ioSeconds, double transferSeconds, String bound) {
-    /** Bound of the device links. */
-    static final String TRANSFER = "h2d+d2h";
-
+record Roofline(double seconds, String bound, double serialSeconds) {
     /**
      * The bandwidths (bytes per second) one engine's merges are bounded by.
      *
@@ -30,22 +28,27 @@ record Roofline(double ioSeconds, double transferSeconds, String bound) {
     }
 
     static Roofline of(long read, long written, Links links) {
-        double io = read / links.readBps() + written / links.writeBps();
-        String ioBound = links.read() + "+write";
-        if (!links.device()) {
-            return new Roofline(io, Double.NaN, ioBound);
+        double reading = read / links.readBps();
+        double writing = written / links.writeBps();
+        double seconds = reading;
+        String bound = links.read();
+        if (writing > seconds) {
+            seconds = writing;
+            bound = "write";
         }
-        double transfer = read / links.h2dBps() + written / links.d2hBps();
-        return new Roofline(io, transfer, transfer > io ? TRANSFER : ioBound);
-    }
-
-    /** {@code T_roof}. */
-    double seconds() {
-        return Double.isNaN(transferSeconds) ? ioSeconds : Math.max(ioSeconds, transferSeconds);
+        if (links.device() && read / links.h2dBps() > seconds) {
+            seconds = read / links.h2dBps();
+            bound = "h2d";
+        }
+        if (links.device() && written / links.d2hBps() > seconds) {
+            seconds = written / links.d2hBps();
+            bound = "d2h";
+        }
+        return new Roofline(seconds, bound, reading + writing);
     }
 
     /** {@code T_roof / T_wall}: 1 is as fast as the links allow. */
     double efficiency(double wallSeconds) {
-        return seconds() / wallSeconds;
+        return seconds / wallSeconds;
     }
 }

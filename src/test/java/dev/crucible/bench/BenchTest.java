@@ -81,8 +81,8 @@ class BenchTest {
         assertEquals("cache", row.get("read_link"));
         assertEquals("tiny", row.get("size"));
         assertEquals(device, !row.get("h2d_gb_per_s").isEmpty(), row.toString());
-        assertTrue(device ? List.of("cache+write", "h2d+d2h").contains(row.get("bound"))
-                : row.get("bound").equals("cache+write"), row.toString());
+        assertTrue(device ? List.of("cache", "write", "h2d", "d2h").contains(row.get("bound"))
+                : List.of("cache", "write").contains(row.get("bound")), row.toString());
     }
 
     @Test
