@@ -17,7 +17,7 @@ final class BenchReport {
     static final String CSV_HEADER = "device,method,size,shape,read_link,runs,first_s,best_s,read_bytes,written_bytes,"
             + "gb_per_s,roofline_s,bound,efficiency,serial_io_s,read_gb_per_s,write_gb_per_s,h2d_gb_per_s,"
             + "d2h_gb_per_s";
-    private static final String ROW = "%-12s %9s %9s %8s %9s  %-12s %5s%n";
+    private static final String ROW = "%-12s %9s %9s %8s %9s  %-6s %5s %9s %8s%n";
 
     private final PrintStream out;
     private final BenchOptions options;
@@ -63,13 +63,14 @@ final class BenchReport {
     void table(Engine engine) {
         out.printf("%n%s: %s, %s%n", engine.spec(), options.cold() ? "cold cache (inputs evicted before each merge)"
                 : "warm cache", options.repeat() == 1 ? "1 run" : "best of " + options.repeat() + " runs");
-        out.printf(ROW, "method", "first s", "best s", "GB/s", "roof s", "bound", "eff");
+        out.printf(ROW, "method", "first s", "best s", "GB/s", "roof s", "bound", "eff", "serial s", "ser eff");
     }
 
     void row(BenchResult r) {
         out.printf(ROW, r.method(), seconds(r.first()), seconds(r.best()), gb(r.bytesPerSecond()),
                 seconds(r.roofline().seconds()), r.roofline().bound(), String.format(Locale.ROOT, "%.2f",
-                        r.efficiency()));
+                        r.efficiency()), seconds(r.roofline().serialSeconds()), String.format(Locale.ROOT, "%.2f",
+                        r.roofline().serialSeconds() / r.best()));
     }
 
     void csv(Path csv, List<BenchResult> results) throws IOException {
@@ -79,7 +80,8 @@ final class BenchReport {
             s.append(String.join(",", r.device(), r.method(), options.size(), options.shapeText(), l.read(),
                     Integer.toString(r.runs()), number(r.first()), number(r.best()), Long.toString(r.read()),
                     Long.toString(r.written()), number(r.bytesPerSecond() / 1e9), number(r.roofline().seconds()),
-                    r.roofline().bound(), number(r.efficiency()), number(r.roofline().serialSeconds()), number(l.readBps() / 1e9), number(l.writeBps() / 1e9),
+                    r.roofline().bound(), number(r.efficiency()), number(r.roofline().serialSeconds()),
+                    number(l.readBps() / 1e9), number(l.writeBps() / 1e9),
                     number(l.h2dBps() / 1e9), number(l.d2hBps() / 1e9))).append('\n');
         }
         Files.writeString(csv, s);
