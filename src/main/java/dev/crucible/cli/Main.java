@@ -23,7 +23,8 @@ public final class Main {
     static final int FAILED = 1;
 
     private static final List<Command> COMMANDS = List.of(new MergeCommand(), new PlanCommand(),
-            new AnalyzeCommand(), new InspectCommand(), new MethodsCommand(), new DevicesCommand(), new DemoCommand());
+            new AnalyzeCommand(), new InspectCommand(), new VerifyCommand(), new MethodsCommand(),
+            new DevicesCommand(), new DemoCommand());
 
     private Main() {
     }

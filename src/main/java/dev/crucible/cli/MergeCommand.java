@@ -6,9 +6,12 @@ import dev.crucible.backend.Backends;
 import dev.crucible.config.ConfigLoader;
 import dev.crucible.config.MergeConfig;
 import dev.crucible.exec.Executor;
+import dev.crucible.exec.InputWatch;
 import dev.crucible.exec.Progress;
 import dev.crucible.exec.Sizes;
 import dev.crucible.io.ShardPlan;
+import dev.crucible.output.MergeIdentity;
+import dev.crucible.output.MergeJournal;
 import dev.crucible.output.OutputDirectory;
 import dev.crucible.plan.MergePlan;
 import dev.crucible.plan.Planner;
@@ -63,6 +66,10 @@ final class MergeCommand implements Command {
         o.addOption(MemorySize.deviceOption());
         o.addOption(Option.builder("j").longOpt("threads").hasArg().argName("N")
                 .desc("CPU worker threads (default: all cores)").build());
+        o.addOption(Option.builder().longOpt("resume").desc("continue the interrupted merge in OUT from its completed"
+                + " shards (checked against its journal); starts a new merge if OUT holds none").build());
+        o.addOption(Option.builder().longOpt("strict").desc("NaN or Inf in any input or output tensor is an error"
+                + " (default: a warning for output tensors)").build());
         return o;
     }
 
@@ -80,32 +87,45 @@ final class MergeCommand implements Command {
         int threads = Arguments.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors());
         boolean quiet = line.hasOption("quiet");
 
+        boolean allowCrimes = line.hasOption("allow-crimes");
+        boolean resume = line.hasOption("resume");
+
         MergeConfig config = ConfigLoader.load(configPath);
         Warnings warnings = new Warnings();
-        try (MergePlan plan = Planner.plan(config, new Planner.Options(line.hasOption("allow-crimes")), warnings);
+        try (MergePlan plan = Planner.plan(config, new Planner.Options(allowCrimes), warnings);
              Backend backend = Backends.open(device, threads, MemorySize.deviceBudget(line))) {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
                     Map.of());
-            OutputDirectory target = OutputDirectory.prepare(outDir, plan,
-                    new OutputDirectory.Options(!line.hasOption("no-copy-tokenizer"), seed), warnings);
-            if (!quiet) {
-                out.printf("crucible: %s merge of %d models, %d tensors, on %s, seed %s%n",
-                        plan.method().info().name(), plan.models().size(), plan.jobs().size(), backend.name(),
-                        Long.toUnsignedString(seed));
-            }
-            long moved = plan.bytesRead() + plan.bytesWritten();
-            Progress progress = Progress.of(Progress.styleFor(quiet), System.err, plan.jobs().size(), moved);
-            try {
-                new Executor(plan, backend, seed, warnings, progress).writeShards(shards, outDir);
-            } finally {
-                progress.close();
-            }
-            target.finish(shards);
-            if (!quiet) {
-                out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
-                        shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
-                        Sizes.human((long) progress.bytesPerSecond()));
-                warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
+            MergeIdentity identity = MergeIdentity.of(plan, InputWatch.of(plan).stamps(), seed, allowCrimes,
+                    shardSize, shards);
+            try (OutputDirectory target = OutputDirectory.prepare(outDir, plan,
+                    new OutputDirectory.Options(!line.hasOption("no-copy-tokenizer"), seed, resume), warnings)) {
+                MergeJournal journal = target.begin(identity, shards);
+                Executor.Work work = Executor.remaining(plan, shards, journal);
+                if (!quiet) {
+                    out.printf("crucible: %s merge of %d models, %d tensors, on %s, seed %s%n",
+                            plan.method().info().name(), plan.models().size(), plan.jobs().size(), backend.name(),
+                            Long.toUnsignedString(seed));
+                    if (resume) {
+                        out.printf("resuming: %d of %d shards complete and intact, %d to write%n",
+                                journal.completeCount(), shards.shards().size(),
+                                shards.shards().size() - journal.completeCount());
+                    }
+                }
+                Progress progress = Progress.of(Progress.styleFor(quiet), System.err, work.tensors(), work.bytes());
+                try {
+                    new Executor(plan, backend, seed, warnings, progress, line.hasOption("strict"))
+                            .writeShards(shards, outDir, journal);
+                } finally {
+                    progress.close();
+                }
+                target.finish(shards);
+                if (!quiet) {
+                    out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
+                            shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
+                            Sizes.human((long) progress.bytesPerSecond()));
+                    warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
+                }
             }
         }
         return 0;

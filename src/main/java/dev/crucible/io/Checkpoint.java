@@ -57,6 +57,29 @@ public final class Checkpoint implements AutoCloseable {
                 + listing(path) + ")");
     }
 
+    /**
+     * The weight file names of checkpoint directory {@code path}, without opening them: the shards its index maps
+     * tensors to, in order of first appearance, or {@code model.safetensors}; empty when it has neither.
+     *
+     * @throws FormatException if the index cannot be read or names a file outside the directory
+     */
+    public static List<String> weightFileNames(Path path) {
+        Path index = path.resolve(ShardIndex.FILE_NAME);
+        if (Files.exists(index)) {
+            IndexFile file = IndexFile.read(index);
+            List<String> names = file.weightMap().values().stream().distinct().toList();
+            for (String name : names) {
+                if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains("..")
+                        || name.indexOf('\0') >= 0) {
+                    throw new FormatException(index + ": weight_map entry " + UserText.quote(name)
+                            + " is not a plain file name in the checkpoint directory");
+                }
+            }
+            return names;
+        }
+        return Files.exists(path.resolve(SINGLE_FILE)) ? List.of(SINGLE_FILE) : List.of();
+    }
+
     private static Checkpoint single(Path directory, Path file) {
         SafetensorsFile shard = SafetensorsFile.open(file);
         Map<String, Location> tensors = new TreeMap<>(Utf8Order::compare);
@@ -140,6 +163,11 @@ public final class Checkpoint implements AutoCloseable {
     /** In index order of first appearance. */
     public List<Path> shardFiles() {
         return shards.stream().map(SafetensorsFile::path).toList();
+    }
+
+    /** Size and modification time of each shard file when it was opened, in {@link #shardFiles()} order. */
+    public List<FileStamp> stamps() {
+        return shards.stream().map(SafetensorsFile::stamp).toList();
     }
 
     /** Sum of tensor data bytes. */

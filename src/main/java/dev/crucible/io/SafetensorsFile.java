@@ -10,19 +10,22 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A validated .safetensors file, memory-mapped whole as one read-only segment (no 2 GiB limit) in a shared
- * arena, so reader threads can slice tensors out of it concurrently. Closing it unmaps every slice.
+ * arena, so reader threads can slice tensors out of it concurrently. Closing it unmaps every slice. The file's size
+ * and modification time, taken just before mapping, let a merge notice a change made while it reads.
  */
 public final class SafetensorsFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment mapped;
     private final SafetensorsHeader header;
+    private final FileStamp stamp;
 
-    private SafetensorsFile(Path path, Arena arena, MemorySegment mapped, SafetensorsHeader header) {
+    private SafetensorsFile(Path path, Arena arena, MemorySegment mapped, SafetensorsHeader header, FileStamp stamp) {
         this.path = path;
         this.arena = arena;
         this.mapped = mapped;
         this.header = header;
+        this.stamp = stamp;
     }
 
     /** Maps and validates the file; any problem, I/O errors included, is a FormatException naming it. */
@@ -33,8 +36,10 @@ public final class SafetensorsFile implements AutoCloseable {
         Arena arena = Arena.ofShared();
         boolean opened = false;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileStamp stamp = FileStamp.of(file);
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            var result = new SafetensorsFile(file, arena, mapped, SafetensorsHeader.parse(file.toString(), mapped));
+            var result = new SafetensorsFile(file, arena, mapped, SafetensorsHeader.parse(file.toString(), mapped),
+                    stamp);
             opened = true;
             return result;
         } catch (IOException e) {
@@ -48,6 +53,11 @@ public final class SafetensorsFile implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** Size and modification time when the file was opened. */
+    public FileStamp stamp() {
+        return stamp;
     }
 
     public SafetensorsHeader header() {

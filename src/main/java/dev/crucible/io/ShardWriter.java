@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Streams one planned shard to disk: the header first, then each tensor's bytes in layout order, possibly
  * in several chunks per tensor. The file lives under a hidden temporary name until {@link #finish()}
- * renames it; closing an unfinished writer deletes it. Not thread-safe: one producer per shard.
+ * renames it; closing an unfinished writer deletes it. The content's SHA-256 is computed on the way through.
+ * Not thread-safe: one producer per shard.
  */
 public final class ShardWriter implements AutoCloseable {
     private final String fileName;
@@ -77,6 +78,16 @@ public final class ShardWriter implements AutoCloseable {
         }
         finished = true;
         return file.commit();
+    }
+
+    /** SHA-256 of the file's bytes, lowercase hex, computed as they were written; known after {@link #finish()}. */
+    public String sha256() {
+        return file.sha256();
+    }
+
+    /** The file's size in bytes. */
+    public long size() {
+        return file.size();
     }
 
     /** Aborts an unfinished shard: its temporary file is deleted. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,12 +24,22 @@ import java.util.Optional;
  * The merged checkpoint's directory. Everything that can fail is checked before any weight is written
  * ({@link #prepare}); after the shards, the rest is written in an order that keeps an interrupted merge from ever
  * looking complete: tokenizer, card and config copies, then config.json, then the shard index last (formats.md §6.3).
+ * While the merge runs, the directory is locked ({@link OutputLock}) and its {@link MergeJournal} records each shard
+ * as it is committed, so that an interrupted merge can be resumed.
  */
-public final class OutputDirectory {
+public final class OutputDirectory implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What to write besides the weights. */
-    public record Options(boolean copyTokenizer, long seed) {
+    /**
+     * What to write besides the weights, and how to treat an unfinished merge found in the directory.
+     *
+     * @param resume continue the unfinished merge the directory holds (it must be this very merge), or start one
+     *               when it holds nothing
+     */
+    public record Options(boolean copyTokenizer, long seed, boolean resume) {
+        public Options(boolean copyTokenizer, long seed) {
+            this(copyTokenizer, seed, false);
+        }
     }
 
     private final Path dir;
@@ -37,9 +48,14 @@ public final class OutputDirectory {
     private final TokenizerFiles tokenizer;
     private final Optional<String> chatTemplate;
     private final ObjectNode configJson;
+    private final Warnings warnings;
+    private OutputLock lock;
+    private Optional<MergeJournal.Contents> recorded = Optional.empty();
+    private MergeJournal journal;
 
     private OutputDirectory(Path dir, MergePlan plan, Options options, Warnings warnings) {
         this.dir = dir;
+        this.warnings = warnings;
         this.plan = plan;
         this.options = options;
         this.chatTemplate = ChatTemplate.resolve(plan.config(), plan.models());
@@ -56,16 +72,26 @@ public final class OutputDirectory {
     }
 
     /**
-     * Checks {@code dir} can receive a new checkpoint and that every non-weight artifact can be produced; creates the
-     * directory. Refuses a directory that already holds a checkpoint or the temporary files of an unfinished merge.
+     * Checks {@code dir} can receive the checkpoint and that every non-weight artifact can be produced; creates the
+     * directory and locks it for this merge. Refuses a directory that another merge holds, that already holds a
+     * checkpoint, or that holds an unfinished merge (unless resuming, see {@link Options#resume}).
      */
     public static OutputDirectory prepare(Path dir, MergePlan plan, Options options, Warnings warnings) {
-        checkTarget(dir);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CrucibleException("output path " + dir + " exists and is not a directory");
+        }
         OutputDirectory out = new OutputDirectory(dir, plan, options, warnings);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new CrucibleException("cannot create output directory " + dir + ": " + e.getMessage(), e);
+        }
+        out.lock = OutputLock.acquire(dir);
+        try {
+            out.recorded = ExistingOutput.check(dir, options.resume());
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
         }
         return out;
     }
@@ -74,27 +100,65 @@ public final class OutputDirectory {
         return dir;
     }
 
-    private static void checkTarget(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * Opens the merge journal: a new one, or, when resuming, the interrupted merge's, once its identity is found equal
+     * to {@code identity} and its shards are checked on disk. The journal skips the shards found complete.
+     *
+     * @throws CrucibleException if the unfinished merge in the directory is not this merge, saying what differs
+     */
+    public MergeJournal begin(MergeIdentity identity, ShardPlan shards) {
+        if (recorded.isEmpty()) {
+            removePartials();
+            journal = MergeJournal.start(dir, identity);
+            return journal;
         }
-        if (!Files.isDirectory(dir)) {
-            throw new CrucibleException("output path " + dir + " exists and is not a directory");
+        List<String> differences = identity.differences(recorded.get().identity());
+        if (!differences.isEmpty()) {
+            throw new CrucibleException(dir + " holds a merge that is not this one (" + String.join("; ", differences)
+                    + "), so it cannot be resumed; merge into another directory, or remove this one");
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        CompletedShards.Result found = CompletedShards.check(dir, recorded.get(), shards);
+        found.damaged().forEach(problem -> warnings.warn("resume: " + problem, problem));
+        if (found.intact().size() < shards.shards().size()) {
+            // the shards are no longer all complete: nothing may claim a finished checkpoint meanwhile
+            delete(ShardIndex.FILE_NAME);
+            delete("config.json");
+        }
+        removePartials();
+        journal = MergeJournal.resume(dir, identity, found.intact());
+        return journal;
+    }
+
+    /** Releases the journal and the lock; what was written stays. */
+    @Override
+    public void close() {
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** Temporary files of an interrupted write: whoever wrote them is gone (the lock says so). */
+    private void removePartials() {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.partial")) {
             for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (name.endsWith(".partial")) {
-                    throw new CrucibleException(dir + " holds an unfinished merge (" + name + "); remove the directory"
-                            + " or choose another one");
-                }
-                if (name.equals("config.json") || name.endsWith(".safetensors") || name.equals(ShardIndex.FILE_NAME)) {
-                    throw new CrucibleException(dir + " already contains a checkpoint (" + name + "); remove it or"
-                            + " choose another output directory");
-                }
+                Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new CrucibleException("cannot read output directory " + dir + ": " + e.getMessage(), e);
+            throw new CrucibleException("cannot remove the partial files in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void delete(String name) {
+        try {
+            Files.deleteIfExists(dir.resolve(name));
+        } catch (IOException e) {
+            throw new CrucibleException("cannot remove " + dir.resolve(name) + ": " + e.getMessage(), e);
         }
     }
 
@@ -105,6 +169,8 @@ public final class OutputDirectory {
 
     /** Writes everything but the weights, after the shards are complete; the index goes last. */
     public void finish(ShardPlan shards) {
+        // the shards' renames reach the device before anything that says the checkpoint is complete
+        AtomicFile.syncDirectory(dir);
         tokenizer.copyInto(dir);
         chatTemplate.ifPresent(this::installChatTemplate);
         String card = ModelCard.render(plan, dir, options.seed());
@@ -115,6 +181,7 @@ public final class OutputDirectory {
         if (shards.shards().size() > 1) {
             ShardIndex.write(dir, shards, Map.of("crucible_version", dev.crucible.Version.get()));
         }
+        AtomicFile.syncDirectory(dir);
     }
 
     /** The template transformers will load: chat_template.jinja, with stale copies elsewhere removed. */
