@@ -6,9 +6,7 @@ import dev.crucible.backend.Backend;
 import dev.crucible.backend.FibreLayout;
 import dev.crucible.backend.Operand;
 import dev.crucible.io.Checkpoint;
-import dev.crucible.io.NonFinite;
 import dev.crucible.io.ShardPlan;
-import dev.crucible.io.ShardWriter;
 import dev.crucible.io.TensorInfo;
 import dev.crucible.method.MergeContext;
 import dev.crucible.method.MergeResult;
@@ -23,22 +21,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * Runs a plan's tensor jobs on a backend and streams the results into output shards.
  *
  * <p>The shard layout is fixed before any data is read (formats.md §6.3), so each shard is written front to back:
- * jobs run in the shard's data order and each result goes straight to disk, under a temporary name until the shard
- * is complete. Inputs are read straight from the mapped files and results land in one reused output buffer, so
- * memory beyond the page cache is the largest output tensor.
- *
- * <p>Each tensor is written in chunks small enough to stay in the CPU cache between the NaN/Inf scan ({@link
- * FiniteCheck}) and the copy to the file (whose SHA-256 a background thread computes). Before a shard is committed, the input files are checked to be
- * unchanged ({@link InputWatch}); after, the {@link ShardLog} records it. Shards the log holds complete are skipped.
+ * jobs run in the shard's data order and each result goes to disk under a temporary name until the shard is complete.
+ * Three things overlap: while the engine merges tensor i, the writer thread ({@link WriteBehind}) scans, hashes and
+ * writes tensor i − 1 ({@link ShardStream}) and the prefetcher ({@link Prefetcher}) reads the inputs of tensor i + 1
+ * into memory. Results land in two reused output buffers, taken in turn: a buffer is computed into again only once
+ * the writer is done with it. Inputs are read straight from the mapped files, so memory beyond the page cache is two
+ * of the largest output tensor. The order of the bytes written never depends on the overlap, so neither does the
+ * output.
  */
 public final class Executor {
-    // a multiple of every element size; small enough that the copy finds in the cache what the scan just read
-    private static final long CHUNK = 1L << 20;
+    /** Output buffers: one being computed into while the writer drains the other. */
+    static final int BUFFERS = 2;
 
     /** Work left: tensors to compute and bytes to move (read + written). */
     public record Work(int tensors, long bytes) {
@@ -81,29 +80,48 @@ public final class Executor {
     public List<Path> writeShards(ShardPlan shards, Path outDir, ShardLog log) {
         Map<String, TensorJob> byName = byName(plan);
         InputWatch inputs = InputWatch.of(plan);
-        long largest = plan.jobs().stream().mapToLong(TensorJob::outputBytes).max().orElse(0);
+        List<TensorJob> order = new ArrayList<>();
+        for (ShardPlan.Shard shard : shards.shards()) {
+            if (!log.isComplete(shard)) {
+                shard.layout().tensors().forEach(t -> order.add(byName.get(t.name())));
+            }
+        }
+        long largest = order.stream().mapToLong(TensorJob::outputBytes).max().orElse(0);
         List<Path> written = new ArrayList<>();
-        // shared, so the engine's worker threads may fill it
-        try (Arena arena = Arena.ofShared()) {
-            MemorySegment buffer = arena.allocate(Math.max(8, largest), 8);
+        // shared, so the engine's worker threads may fill the buffers and the writer thread drain them
+        try (Arena arena = Arena.ofShared();
+             ShardStream stream = new ShardStream(outDir, log, inputs, finite, progress);
+             WriteBehind writer = new WriteBehind();
+             Prefetcher prefetcher = new Prefetcher()) {
+            MemorySegment[] buffers = new MemorySegment[BUFFERS];
+            Future<?>[] draining = new Future<?>[BUFFERS];
+            for (int b = 0; b < BUFFERS; b++) {
+                buffers[b] = arena.allocate(Math.max(8, largest), 8);
+            }
+            int next = 0;
+            if (!order.isEmpty()) {
+                prefetcher.ahead(inputsOf(order.getFirst()));
+            }
             for (ShardPlan.Shard shard : shards.shards()) {
+                written.add(outDir.resolve(shard.fileName()));
                 if (log.isComplete(shard)) {
-                    written.add(outDir.resolve(shard.fileName()));
                     continue;
                 }
-                try (ShardWriter writer = ShardWriter.create(outDir, shard)) {
-                    for (TensorInfo t : shard.layout().tensors()) {
-                        TensorJob job = byName.get(t.name());
-                        finite.checkInputs(job);
-                        finite.checkOutput(job, write(writer, job, run(job, buffer)));
-                        progress.tensorDone(moved(job));
+                writer.submit(() -> stream.open(shard));
+                for (int t = 0; t < shard.layout().tensors().size(); t++, next++) {
+                    TensorJob job = order.get(next);
+                    if (next + 1 < order.size()) {
+                        prefetcher.ahead(inputsOf(order.get(next + 1)));
                     }
-                    inputs.check();
-                    Path file = writer.finish();
-                    log.committed(shard, file, writer.size(), writer.sha256());
-                    written.add(file);
+                    int b = next % BUFFERS;
+                    writer.await(draining[b]);
+                    finite.checkInputs(job);
+                    MemorySegment bytes = run(job, buffers[b]);
+                    draining[b] = writer.submit(() -> stream.write(job, bytes));
                 }
+                writer.submit(() -> stream.commit(shard));
             }
+            writer.finish();
         }
         inputs.check();
         return written;
@@ -118,7 +136,7 @@ public final class Executor {
             if (!log.isComplete(shard)) {
                 for (TensorInfo t : shard.layout().tensors()) {
                     tensors++;
-                    bytes += moved(byName.get(t.name()));
+                    bytes += ShardStream.moved(byName.get(t.name()));
                 }
             }
         }
@@ -131,21 +149,6 @@ public final class Executor {
             byName.put(job.name(), job);
         }
         return byName;
-    }
-
-    /** Writes a tensor chunk by chunk, counting its NaN/Inf values on the way; returns the count. */
-    private static long write(ShardWriter writer, TensorJob job, MemorySegment bytes) {
-        if (!NonFinite.applies(job.dtype())) {
-            writer.write(job.name(), bytes);
-            return 0;
-        }
-        long bad = 0;
-        for (long at = 0; at < bytes.byteSize(); at += CHUNK) {
-            MemorySegment chunk = bytes.asSlice(at, Math.min(CHUNK, bytes.byteSize() - at));
-            bad += NonFinite.count(job.dtype(), chunk);
-            writer.write(job.name(), chunk);
-        }
-        return bad;
     }
 
     /** The bytes of one output tensor: copied input bytes, or the method's result in {@code buffer}. */
@@ -199,6 +202,11 @@ public final class Executor {
                 new Operand(in.info().dtype(), data(in), numel), in.params());
     }
 
+    /** The mapped bytes of a job's inputs. */
+    private List<MemorySegment> inputsOf(TensorJob job) {
+        return job.allInputs().stream().map(this::data).toList();
+    }
+
     private MemorySegment data(JobInput in) {
         Checkpoint c = plan.models().get(in.model()).checkpoint();
         return c.data(in.tensor());
@@ -206,13 +214,5 @@ public final class Executor {
 
     private String label(JobInput in) {
         return plan.models().get(in.model()).label();
-    }
-
-    private static long moved(TensorJob job) {
-        long read = 0;
-        for (JobInput in : job.allInputs()) {
-            read += in.info().byteSize();
-        }
-        return read + job.outputBytes();
     }
 }

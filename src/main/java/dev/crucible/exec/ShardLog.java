@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public interface ShardLog {
     /** Records nothing and skips nothing. */
-    ShardLog NONE = (shard, file, size, sha256) -> { };
+    ShardLog NONE = (shard, file, size, crc32c) -> { };
 
     /** Whether {@code shard} is already complete on disk and must not be written again. */
     default boolean isComplete(ShardPlan.Shard shard) {
@@ -20,7 +20,7 @@ public interface ShardLog {
     /**
      * Called once {@code shard} has been renamed into place and flushed.
      *
-     * @param sha256 the file's SHA-256, lowercase hex, computed while it was written
+     * @param crc32c the file's CRC-32C ({@link dev.crucible.io.FileHash}), computed while it was written
      */
-    void committed(ShardPlan.Shard shard, Path file, long size, String sha256);
+    void committed(ShardPlan.Shard shard, Path file, long size, String crc32c);
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.zip.CRC32C;
 
 /**
  * An output file written under a hidden temporary name beside its destination and renamed into place only
@@ -25,8 +26,9 @@ import java.util.concurrent.Future;
  * finds little left to do. Flushing only at the end made it the serial tail of every merge (measured on the
  * development machine: up to a second per gigabyte, during which nothing else ran).
  *
- * <p>The SHA-256 of the content is computed while the file is written ({@link WrittenHash}; the merge journal
- * records it). The rename is made durable by {@link #syncDirectory}, which the caller runs once for many files.
+ * <p>The CRC-32C of the content is computed as the bytes are written, from the same buffers, which the caller has
+ * just filled or scanned and are still in the cache (the merge journal records it; {@link FileHash}). The rename is
+ * made durable by {@link #syncDirectory}, which the caller runs once for many files.
  */
 public final class AtomicFile implements AutoCloseable {
     // ByteBuffer views are limited to 2 GiB; larger segments are written in slices.
@@ -41,9 +43,8 @@ public final class AtomicFile implements AutoCloseable {
     private final Path destination;
     private final Path temporary;
     private final FileChannel channel;
-    private final WrittenHash hash;
+    private final CRC32C checksum = new CRC32C();
     private long size;
-    private String sha256;
     private boolean committed;
     private long unflushed;
     private Future<?> flushing = CompletableFuture.completedFuture(null);
@@ -52,7 +53,6 @@ public final class AtomicFile implements AutoCloseable {
         this.destination = destination;
         this.temporary = temporary;
         this.channel = channel;
-        this.hash = new WrittenHash(channel);
     }
 
     /** Creates (or truncates a stale) {@code .<name>.partial} in the destination's directory. */
@@ -60,7 +60,7 @@ public final class AtomicFile implements AutoCloseable {
         Path temporary = destination.resolveSibling("." + destination.getFileName() + ".partial");
         try {
             return new AtomicFile(destination, temporary, Channels.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.READ));
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw failure(destination, e);
         }
@@ -77,6 +77,7 @@ public final class AtomicFile implements AutoCloseable {
     void write(MemorySegment bytes) {
         for (long at = 0; at < bytes.byteSize(); at += MAX_SLICE) {
             ByteBuffer slice = bytes.asSlice(at, Math.min(MAX_SLICE, bytes.byteSize() - at)).asByteBuffer();
+            checksum.update(slice.duplicate());
             try {
                 while (slice.hasRemaining()) {
                     channel.write(slice);
@@ -86,11 +87,6 @@ public final class AtomicFile implements AutoCloseable {
             }
         }
         size += bytes.byteSize();
-        try {
-            hash.wrote(bytes.byteSize());
-        } catch (IOException e) {
-            throw failure(destination, e);
-        }
         unflushed += bytes.byteSize();
         if (unflushed >= WRITEBACK && flushing.isDone()) {
             awaitFlush(); // reports a failed earlier flush
@@ -119,7 +115,6 @@ public final class AtomicFile implements AutoCloseable {
     Path commit() {
         awaitFlush();
         try {
-            sha256 = hash.finish();
             channel.force(true);
             channel.close();
             Files.move(temporary, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -135,12 +130,9 @@ public final class AtomicFile implements AutoCloseable {
         return size;
     }
 
-    /** SHA-256 of the content, lowercase hex; known once committed. */
-    String sha256() {
-        if (!committed) {
-            throw new IllegalStateException(destination + " is not committed yet");
-        }
-        return sha256;
+    /** CRC-32C of the content written so far, as {@link FileHash} writes it. */
+    String crc32c() {
+        return FileHash.hex(checksum);
     }
 
     /**
@@ -163,7 +155,6 @@ public final class AtomicFile implements AutoCloseable {
         }
         try {
             flushing.cancel(false);
-            hash.abandon();
             channel.close();
             Files.deleteIfExists(temporary);
         } catch (IOException e) {

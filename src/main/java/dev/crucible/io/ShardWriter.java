@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Streams one planned shard to disk: the header first, then each tensor's bytes in layout order, possibly
  * in several chunks per tensor. The file lives under a hidden temporary name until {@link #finish()}
- * renames it; closing an unfinished writer deletes it. The content's SHA-256 is computed on the way through.
+ * renames it; closing an unfinished writer deletes it. The content's CRC-32C is computed on the way through.
  * Not thread-safe: one producer per shard.
  */
 public final class ShardWriter implements AutoCloseable {
@@ -80,9 +80,9 @@ public final class ShardWriter implements AutoCloseable {
         return file.commit();
     }
 
-    /** SHA-256 of the file's bytes, lowercase hex, computed as they were written; known after {@link #finish()}. */
-    public String sha256() {
-        return file.sha256();
+    /** CRC-32C of the file's bytes ({@link FileHash}), computed as they were written. */
+    public String crc32c() {
+        return file.crc32c();
     }
 
     /** The file's size in bytes. */

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Which shards of an interrupted merge are complete: each shard its journal records must exist with the recorded
- * size and SHA-256 (the file is read and hashed again, several files at once). A shard that fails is written again.
+ * size and CRC-32C (the file is read and checksummed again, several files at once). A shard that fails is written again.
  */
 final class CompletedShards {
     /** The shards found intact, in shard order, and one line for each recorded shard that is not. */
@@ -48,8 +48,8 @@ final class CompletedShards {
         if (size != e.size()) {
             return Optional.of(size + " bytes, the journal records " + e.size());
         }
-        if (!FileHash.of(file).equals(e.sha256())) {
-            return Optional.of("its SHA-256 differs from the journal's: the file changed after it was written");
+        if (!FileHash.crc32c(file).equals(e.crc32c())) {
+            return Optional.of("its CRC-32C differs from the journal's: the file changed after it was written");
         }
         return Optional.empty();
     }

@@ -20,13 +20,13 @@ import java.util.TreeSet;
 
 /**
  * The merge journal, {@code OUT/.crucible-journal.jsonl}: JSON lines, the first naming the merge's
- * {@link MergeIdentity}, then one per committed shard with its file name, size and SHA-256, appended durably once the
+ * {@link MergeIdentity}, then one per committed shard with its file name, size and CRC-32C, appended durably once the
  * shard is on the device under its final name. It is what {@code merge --resume} continues from and what
  * {@code crucible verify} checks the shards against, so it stays in the finished checkpoint (transformers reads only
  * config.json, the index and *.safetensors, and ignores it).
  *
  * <pre>{"crucible_journal":1,"identity":{"crucible_version":"0.1.0","config_sha256":"…",…}}
- * {"shard":"model-00001-of-00003.safetensors","size":4999999488,"sha256":"…"}</pre>
+ * {"shard":"model-00001-of-00003.safetensors","size":4999999488,"crc32c":"…"}</pre>
  */
 public final class MergeJournal implements ShardLog, AutoCloseable {
     public static final String FILE_NAME = ".crucible-journal.jsonl";
@@ -34,7 +34,7 @@ public final class MergeJournal implements ShardLog, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One committed shard. */
-    public record Entry(String shard, long size, String sha256) {
+    public record Entry(String shard, long size, String crc32c) {
     }
 
     /** What a journal file says: the identity, and the shards committed, by name (a later entry wins). */
@@ -113,8 +113,8 @@ public final class MergeJournal implements ShardLog, AutoCloseable {
     }
 
     @Override
-    public void committed(ShardPlan.Shard shard, Path file, long size, String sha256) {
-        log.append(line(new Entry(shard.fileName(), size, sha256)));
+    public void committed(ShardPlan.Shard shard, Path file, long size, String crc32c) {
+        log.append(line(new Entry(shard.fileName(), size, crc32c)));
         complete.add(shard.fileName());
     }
 
@@ -131,7 +131,7 @@ public final class MergeJournal implements ShardLog, AutoCloseable {
     }
 
     private static String line(Entry e) {
-        return JSON.createObjectNode().put("shard", e.shard()).put("size", e.size()).put("sha256", e.sha256())
+        return JSON.createObjectNode().put("shard", e.shard()).put("size", e.size()).put("crc32c", e.crc32c())
                 .toString();
     }
 
@@ -139,8 +139,8 @@ public final class MergeJournal implements ShardLog, AutoCloseable {
         try {
             JsonNode o = JSON.readTree(text);
             if (o != null && o.path("shard").isTextual() && o.path("size").isIntegralNumber()
-                    && o.path("sha256").isTextual()) {
-                return new Entry(o.get("shard").textValue(), o.get("size").longValue(), o.get("sha256").textValue());
+                    && o.path("crc32c").isTextual()) {
+                return new Entry(o.get("shard").textValue(), o.get("size").longValue(), o.get("crc32c").textValue());
             }
         } catch (JsonProcessingException e) {
             // reported below

@@ -29,7 +29,7 @@ import java.util.Set;
 /**
  * {@code crucible verify OUT}: reads a merged checkpoint back and checks all that can be checked. Every weight file the
  * index lists (or the single model.safetensors) must exist, pass the reader's validation and have the size and
- * SHA-256 its merge journal recorded; index and shards must agree tensor for tensor; every tensor is scanned for NaN
+ * CRC-32C its merge journal recorded; index and shards must agree tensor for tensor; every tensor is scanned for NaN
  * and Inf; and when the config saved with the weights (crucible_config.yml) can still be planned (its input models at
  * hand), the tensor names, dtypes and shapes must be the plan's. What cannot be checked is said in a note.
  */
@@ -105,7 +105,7 @@ public final class OutputVerifier {
             return;
         }
         if (journal.isEmpty()) {
-            notes.add("no merge journal (" + MergeJournal.FILE_NAME + "): the shards' SHA-256 cannot be checked");
+            notes.add("no merge journal (" + MergeJournal.FILE_NAME + "): the shards' CRC-32C cannot be checked");
         }
     }
 

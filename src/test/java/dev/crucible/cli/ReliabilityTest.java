@@ -269,7 +269,7 @@ class ReliabilityTest {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), 1000, Map.of());
             Executor executor = new Executor(plan, backend, 0, new Warnings(), Progress.silent(0, 0));
             // touched after the first shard is committed: the second is not
-            ShardLog touch = (shard, file, size, sha256) -> modified(input);
+            ShardLog touch = (shard, file, size, crc32c) -> modified(input);
             CrucibleException e = assertThrows(CrucibleException.class, () -> executor.writeShards(shards, out,
                     touch));
             assertEquals("input " + input + " changed during the merge (modification time changed): the output could"

@@ -86,7 +86,7 @@ class VerifyCommandTest {
         byte[] bytes = Files.readAllBytes(shard);
         bytes[bytes.length - 1] ^= 1;
         Files.write(shard, bytes);
-        assertEquals(List.of("problem: model-00002-of-00006.safetensors: its SHA-256 differs from the journal's: the"
+        assertEquals(List.of("problem: model-00002-of-00006.safetensors: its CRC-32C differs from the journal's: the"
                 + " file changed after it was written"), problems(cli("verify", out.toString())));
     }
 
@@ -126,7 +126,7 @@ class VerifyCommandTest {
         }
         MergeCommandTest.Run r = cli("verify", single.toString());
         assertEquals(List.of("problem: " + UP + ": planned, but not in the checkpoint"), problems(r));
-        assertTrue(r.out().contains("note: no merge journal (.crucible-journal.jsonl): the shards' SHA-256 cannot be"
+        assertTrue(r.out().contains("note: no merge journal (.crucible-journal.jsonl): the shards' CRC-32C cannot be"
                 + " checked"), r.out());
     }
 
@@ -139,7 +139,7 @@ class VerifyCommandTest {
         }
         List<String> problems = problems(cli("verify", out.toString()));
         String shard = at.file().getFileName().toString();
-        assertEquals(List.of("problem: " + shard + ": its SHA-256 differs from the journal's: the file changed after"
+        assertEquals(List.of("problem: " + shard + ": its CRC-32C differs from the journal's: the file changed after"
                 + " it was written", "problem: " + UP + " (" + shard + "): 1 NaN/Inf value"), problems);
     }
 }
