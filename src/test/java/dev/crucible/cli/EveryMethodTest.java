@@ -201,4 +201,27 @@ class EveryMethodTest {
         assertTrue(!java.util.Arrays.equals(first, Files.readAllBytes(other.resolve("model.safetensors"))));
         assertTrue(Files.readString(one.resolve("README.md")).contains("seed 9"));
     }
+
+    /**
+     * Output bytes never depend on how the work was scheduled: thread counts, shard sizes (so writer hand-offs at
+     * other places), the device engine under a device-memory budget, or none of these.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scheduled")
+    void theBytesDoNotDependOnTheSchedule(String method) throws IOException {
+        for (String[] schedule : new String[][] {{"cpu", "-j", "1"}, {"cpu", "-j", "2"}, {"cpu", "-j", "3"},
+            {"opencl", "--max-device-memory", "16M"}}) {
+            Path out = merge(method, schedule[0], schedule[1], schedule[2], "--out-shard-size", "200k");
+            try (Checkpoint merged = Checkpoint.open(out); Checkpoint expected = Checkpoint.open(reference(method))) {
+                for (String name : expected.tensorNames()) {
+                    assertEquals(-1, merged.data(name).mismatch(expected.data(name)),
+                            method + " " + String.join(" ", schedule) + ": " + name);
+                }
+            }
+        }
+    }
+
+    static List<String> scheduled() {
+        return List.of("linear", "ties", "dare_ties", "della", "model_stock");
+    }
 }
