@@ -1,6 +1,7 @@
 package dev.crucible.cli;
 
 import dev.crucible.CrucibleException;
+import dev.crucible.exec.HostMemory;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 
@@ -18,6 +19,7 @@ final class MemorySize {
 
     /** {@code --max-device-memory}, which merge and analyze share. */
     static final String DEVICE_OPTION = "max-device-memory";
+    static final String HOST_OPTION = "max-host-memory";
 
     private MemorySize() {
     }
@@ -26,6 +28,17 @@ final class MemorySize {
         return Option.builder().longOpt(DEVICE_OPTION).hasArg().argName("SIZE")
                 .desc("device memory the GPU engine may hold, e.g. 8G (default: a quarter of it, at most 8 GiB)")
                 .build();
+    }
+
+    static Option hostOption() {
+        return Option.builder().longOpt(HOST_OPTION).hasArg().argName("SIZE")
+                .desc("host memory for output buffers, e.g. 4G (default: half of what is available)").build();
+    }
+
+    /** The host budget given on {@code line}, or half of the memory available now. */
+    static long hostBudget(CommandLine line) {
+        return line.hasOption(HOST_OPTION) ? parse(HOST_OPTION, line.getOptionValue(HOST_OPTION))
+                : HostMemory.available() / 2;
     }
 
     /** The device budget given on {@code line}, 0 for the engine's default. */

@@ -6,6 +6,7 @@ import dev.crucible.backend.Backends;
 import dev.crucible.config.ConfigLoader;
 import dev.crucible.config.MergeConfig;
 import dev.crucible.exec.Executor;
+import dev.crucible.exec.HostMemory;
 import dev.crucible.exec.InputWatch;
 import dev.crucible.exec.Progress;
 import dev.crucible.exec.Sizes;
@@ -63,6 +64,7 @@ final class MergeCommand implements Command {
         o.addOption(Option.builder().longOpt("copy-tokenizer").desc("copy the donor's tokenizer (default)").build());
         o.addOption(Option.builder().longOpt("no-copy-tokenizer").desc("do not copy tokenizer files").build());
         o.addOption(Option.builder().longOpt("allow-crimes").desc("allow models of different architectures").build());
+        o.addOption(MemorySize.hostOption());
         o.addOption(MemorySize.deviceOption());
         o.addOption(Option.builder("j").longOpt("threads").hasArg().argName("N")
                 .desc("CPU worker threads (default: all cores)").build());
@@ -113,9 +115,11 @@ final class MergeCommand implements Command {
                     }
                 }
                 Progress progress = Progress.of(Progress.styleFor(quiet), System.err, work.tensors(), work.bytes());
+                long hostBudget = MemorySize.hostBudget(line);
+                Executor executor = new Executor(plan, backend, seed, warnings, progress,
+                        new Executor.Options(line.hasOption("strict"), hostBudget));
                 try {
-                    new Executor(plan, backend, seed, warnings, progress, line.hasOption("strict"))
-                            .writeShards(shards, outDir, journal);
+                    executor.writeShards(shards, outDir, journal);
                 } finally {
                     progress.close();
                 }
@@ -124,6 +128,9 @@ final class MergeCommand implements Command {
                     out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
                             shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
                             Sizes.human((long) progress.bytesPerSecond()));
+                    out.printf("memory: output buffers %s (--max-host-memory %s), Java heap peak %s, device peak %s%n",
+                            Sizes.human(executor.hostBytes()), Sizes.human(hostBudget),
+                            Sizes.human(HostMemory.heapPeak()), Sizes.human(backend.devicePeakBytes()));
                     warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
                 }
             }

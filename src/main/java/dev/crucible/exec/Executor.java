@@ -18,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,24 @@ import java.util.concurrent.Future;
  * Three things overlap: while the engine merges tensor i, the writer thread ({@link WriteBehind}) scans, hashes and
  * writes tensor i − 1 ({@link ShardStream}) and the prefetcher ({@link Prefetcher}) reads the inputs of tensor i + 1
  * into memory. Results land in two reused output buffers, taken in turn: a buffer is computed into again only once
- * the writer is done with it. Inputs are read straight from the mapped files, so memory beyond the page cache is two
- * of the largest output tensor. The order of the bytes written never depends on the overlap, so neither does the
- * output.
+ * the writer is done with it. Inputs are read straight from the mapped files, so the executor's memory beyond the
+ * page cache is two of the largest output tensor ({@link #hostBytes}); under a host budget too small for two it
+ * takes one, and merging and writing take turns. The order of the bytes written never depends on the overlap, so
+ * neither does the output.
  */
 public final class Executor {
     /** Output buffers: one being computed into while the writer drains the other. */
-    static final int BUFFERS = 2;
+    public static final int BUFFERS = 2;
+
+    /**
+     * What a merge may do beyond its defaults.
+     *
+     * @param strict     NaN/Inf in an input or output tensor is an error rather than a warning
+     * @param hostBudget bytes of output buffers the executor may hold ({@code --max-host-memory})
+     */
+    public record Options(boolean strict, long hostBudget) {
+        public static final Options DEFAULT = new Options(false, Long.MAX_VALUE);
+    }
 
     /** Work left: tensors to compute and bytes to move (read + written). */
     public record Work(int tensors, long bytes) {
@@ -49,20 +61,42 @@ public final class Executor {
     private final Warnings warnings;
     private final Progress progress;
     private final FiniteCheck finite;
+    private final long hostBudget;
+    private long hostBytes;
 
     public Executor(MergePlan plan, Backend backend, long seed, Warnings warnings, Progress progress) {
-        this(plan, backend, seed, warnings, progress, false);
+        this(plan, backend, seed, warnings, progress, Options.DEFAULT);
     }
 
-    /** @param strict NaN/Inf in an input or output tensor is an error rather than a warning */
     public Executor(MergePlan plan, Backend backend, long seed, Warnings warnings, Progress progress,
-                    boolean strict) {
+                    Options options) {
         this.plan = plan;
         this.backend = backend;
         this.seed = seed;
         this.warnings = warnings;
         this.progress = progress;
-        this.finite = new FiniteCheck(plan, warnings, strict);
+        this.finite = new FiniteCheck(plan, warnings, options.strict());
+        this.hostBudget = options.hostBudget();
+    }
+
+    /** Bytes of output buffers the last {@link #writeShards} held: its host memory beyond the page cache. */
+    public long hostBytes() {
+        return hostBytes;
+    }
+
+    /**
+     * How many output buffers of {@code largest} bytes a budget allows: two, or one (no overlap of merging and
+     * writing), or none, which is an error naming what the largest tensor needs.
+     */
+    static int buffers(long largest, long budget, String largestName) {
+        if (largest <= budget / BUFFERS) {
+            return BUFFERS;
+        }
+        if (largest <= budget) {
+            return 1;
+        }
+        throw new CrucibleException("--max-host-memory " + Sizes.human(budget) + " is below the largest output tensor, "
+                + largestName + " (" + Sizes.human(largest) + "); allow at least that much");
     }
 
     /** Writes every shard of {@code shards} into {@code outDir}; returns the final shard paths. */
@@ -86,17 +120,20 @@ public final class Executor {
                 shard.layout().tensors().forEach(t -> order.add(byName.get(t.name())));
             }
         }
-        long largest = order.stream().mapToLong(TensorJob::outputBytes).max().orElse(0);
+        TensorJob largest = order.stream().max(Comparator.comparingLong(TensorJob::outputBytes)).orElse(null);
+        long size = largest == null ? 0 : largest.outputBytes();
+        int count = buffers(size, hostBudget, largest == null ? "" : largest.name());
+        hostBytes = count * Math.max(8, size);
         List<Path> written = new ArrayList<>();
         // shared, so the engine's worker threads may fill the buffers and the writer thread drain them
         try (Arena arena = Arena.ofShared();
              ShardStream stream = new ShardStream(outDir, log, inputs, finite, progress);
              WriteBehind writer = new WriteBehind();
              Prefetcher prefetcher = new Prefetcher()) {
-            MemorySegment[] buffers = new MemorySegment[BUFFERS];
-            Future<?>[] draining = new Future<?>[BUFFERS];
-            for (int b = 0; b < BUFFERS; b++) {
-                buffers[b] = arena.allocate(Math.max(8, largest), 8);
+            MemorySegment[] buffers = new MemorySegment[count];
+            Future<?>[] draining = new Future<?>[count];
+            for (int b = 0; b < count; b++) {
+                buffers[b] = arena.allocate(Math.max(8, size), 8);
             }
             int next = 0;
             if (!order.isEmpty()) {
@@ -113,7 +150,7 @@ public final class Executor {
                     if (next + 1 < order.size()) {
                         prefetcher.ahead(inputsOf(order.get(next + 1)));
                     }
-                    int b = next % BUFFERS;
+                    int b = next % count;
                     writer.await(draining[b]);
                     finite.checkInputs(job);
                     MemorySegment bytes = run(job, buffers[b]);

@@ -14,10 +14,10 @@ import java.util.List;
  * @param unconsumed   input tensors no job reads, as {@code model: tensor}; none is dropped silently
  * @param bytesRead    distinct input tensor bytes
  * @param bytesWritten output tensor bytes
- * @param peakBytes    estimated peak working memory of the executor (one job's inputs, result and output)
+ * @param largestOutput bytes of the largest output tensor, which sets the size of the executor's output buffers
  */
 public record MergePlan(MergeConfig config, MergeMethod method, List<PlannedModel> models, int donor,
-                        List<TensorJob> jobs, List<LayerCount> layerCounts, List<String> unconsumed, long bytesRead, long bytesWritten, long peakBytes)
+                        List<TensorJob> jobs, List<LayerCount> layerCounts, List<String> unconsumed, long bytesRead, long bytesWritten, long largestOutput)
         implements AutoCloseable {
 
     /** Output layer origin: a source layer of a model. */

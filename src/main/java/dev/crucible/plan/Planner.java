@@ -118,7 +118,8 @@ public final class Planner {
         }
         return new MergePlan(config, method, List.copyOf(models), donorIndex(), List.copyOf(jobs),
                 List.copyOf(layerCounts), unconsumed(), bytesRead(),
-                jobs.stream().mapToLong(TensorJob::outputBytes).sum(), peakBytes());
+                jobs.stream().mapToLong(TensorJob::outputBytes).sum(),
+                jobs.stream().mapToLong(TensorJob::outputBytes).max().orElse(0));
     }
 
     /** Plans one module: pre-layer weights from the first slice, layers numbered across slices, then post. */
@@ -590,17 +591,5 @@ public final class Planner {
             }
         }
         return total;
-    }
-
-    /** The executor holds one job at a time: its inputs widened to binary32, the result, and the output bytes. */
-    private long peakBytes() {
-        long peak = 0;
-        for (TensorJob job : jobs) {
-            long numel = job.numel();
-            long working = job.kind() == TensorJob.Kind.COPY ? 0
-                    : Math.multiplyExact(4L * (job.allInputs().size() + 1), numel);
-            peak = Math.max(peak, working + job.outputBytes());
-        }
-        return peak;
     }
 }
