@@ -133,7 +133,7 @@ public final class Executor {
             MemorySegment[] buffers = new MemorySegment[count];
             Future<?>[] draining = new Future<?>[count];
             for (int b = 0; b < count; b++) {
-                buffers[b] = arena.allocate(Math.max(8, size), 8);
+                buffers[b] = HostBuffer.allocate(arena, Math.max(8, size));
             }
             int next = 0;
             if (!order.isEmpty()) {
