@@ -6,7 +6,6 @@ import dev.crucible.backend.Backends;
 import dev.crucible.config.ConfigLoader;
 import dev.crucible.config.MergeConfig;
 import dev.crucible.exec.Executor;
-import dev.crucible.exec.HostMemory;
 import dev.crucible.exec.InputWatch;
 import dev.crucible.exec.Progress;
 import dev.crucible.exec.Sizes;
@@ -128,9 +127,9 @@ final class MergeCommand implements Command {
                     out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
                             shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
                             Sizes.human((long) progress.bytesPerSecond()));
-                    out.printf("memory: output buffers %s (--max-host-memory %s), Java heap peak %s, device peak %s%n",
+                    out.printf("memory: output buffers %s (--max-host-memory %s), device peak %s%n",
                             Sizes.human(executor.hostBytes()), Sizes.human(hostBudget),
-                            Sizes.human(HostMemory.heapPeak()), Sizes.human(backend.devicePeakBytes()));
+                            Sizes.human(backend.devicePeakBytes()));
                     warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
                 }
             }
