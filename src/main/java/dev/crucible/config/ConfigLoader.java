@@ -1,7 +1,10 @@
 package dev.crucible.config;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,13 +32,15 @@ public final class ConfigLoader {
     }
 
     private static String read(Path file) {
-        try {
-            // Refuse before reading: the parser would reject the text anyway, after it had filled memory.
-            if (Files.size(file) > YamlComposer.MAX_CODE_POINTS) {
+        // Read at most one byte past the limit: the parser would reject a longer text anyway, after it had filled
+        // memory, and the file's size cannot be trusted (a pipe, e.g. bash's <(...), reports 0).
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(YamlComposer.MAX_CODE_POINTS + 1);
+            if (bytes.length > YamlComposer.MAX_CODE_POINTS) {
                 throw new ConfigException("cannot read " + file + ": larger than "
                         + YamlComposer.MAX_CODE_POINTS + " bytes, too large for a merge config");
             }
-            return Files.readString(file);
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + reason(e), e);
         }

@@ -16,8 +16,17 @@ import org.yaml.snakeyaml.nodes.Tag;
  * its scalar accessors apply mergekit's (pydantic's) coercions and fail with located, one-line errors.
  */
 final class ConfigNode {
-    /** What pydantic accepts as a float written as a string, e.g. {@code "1e-5"} (PyYAML reads 1e-5 as a string). */
-    private static final Pattern NUMERIC_STRING = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /**
+     * What pydantic accepts as a float written as a string, e.g. {@code "1e-5"} (PyYAML reads 1e-5 as a string).
+     * Possessive quantifiers: with backtracking ones a long run of digits that fails to match takes quadratic time.
+     */
+    private static final Pattern NUMERIC_STRING = Pattern.compile("[+-]?(\\d++\\.?\\d*+|\\.\\d++)([eE][+-]?\\d++)?");
+    /**
+     * Python refuses to convert longer int literals (sys.int_info.default_max_str_digits), and SnakeYAML resolves
+     * longer plain scalars as strings; only an explicit !!int tag gets past, and converting it is quadratic in its
+     * length.
+     */
+    private static final int MAX_INT_DIGITS = 4300;
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Values shown in error messages are cut at this many characters. */
     private static final int MAX_DESCRIPTION = 80;
@@ -116,15 +125,15 @@ final class ConfigNode {
         return ((ScalarNode) node).getValue();
     }
 
-    /** A number as pydantic's float sees it: ints, floats, booleans (1.0 / 0.0) and numeric strings. */
     /** A plain word (letters, digits, underscores) written where a number could stand, e.g. {@code count}. */
     boolean isWord() {
         return hasTag(Tag.STR) && WORD.matcher(((ScalarNode) node).getValue()).matches();
     }
 
+    /** A number as pydantic's float sees it: ints, floats, booleans (1.0 / 0.0) and numeric strings. */
     double number() {
         if (hasTag(Tag.INT) || hasTag(Tag.FLOAT)) {
-            return ((Number) YamlScalars.value((ScalarNode) node)).doubleValue();
+            return ((Number) scalarValue()).doubleValue();
         }
         if (hasTag(Tag.BOOL)) {
             return bool() ? 1.0 : 0.0;
@@ -142,7 +151,7 @@ final class ConfigNode {
         if (!hasTag(Tag.INT)) {
             throw error("expected an integer, got " + describe());
         }
-        if (!(YamlScalars.value((ScalarNode) node) instanceof Integer value)) {
+        if (!(scalarValue() instanceof Integer value)) {
             throw error("integer out of range: " + describe());
         }
         return value;
@@ -152,7 +161,18 @@ final class ConfigNode {
         if (!hasTag(Tag.BOOL)) {
             throw error("expected true or false, got " + describe());
         }
-        return (Boolean) YamlScalars.value((ScalarNode) node);
+        return (Boolean) scalarValue();
+    }
+
+    /** The value of this int, float or bool scalar, as PyYAML constructs it. */
+    private Object scalarValue() {
+        ScalarNode scalar = (ScalarNode) node;
+        if (hasTag(Tag.INT) && scalar.getValue().length() > MAX_INT_DIGITS) {
+            throw error("integer longer than " + MAX_INT_DIGITS + " digits, which Python (and so mergekit) refuses");
+        }
+        String tag = scalar.getTag().getValue().substring(Tag.PREFIX.length());
+        return YamlScalars.value(scalar).orElseThrow(() -> error(
+                "!!" + tag + " " + cut("'" + scalar.getValue() + "'") + " is not a valid " + tag));
     }
 
     /** The node as short flow-style text for messages, e.g. {@code [0]} or {@code 'abc'}. */
@@ -161,7 +181,10 @@ final class ConfigNode {
     }
 
     static String describe(Node node) {
-        String text = describe(node, 3);
+        return cut(describe(node, 3));
+    }
+
+    private static String cut(String text) {
         return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 3) + "...";
     }
 

@@ -16,8 +16,13 @@ final class NearestName {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
-            int distance = distance(typed, candidate);
             int allowed = Math.max(1, Math.min(typed.length(), candidate.length()) / 3);
+            // The distance is at least the difference in length; skipping such pairs also keeps a huge typed
+            // name from costing a table of its length times the candidate's.
+            if (Math.abs(typed.length() - candidate.length()) > allowed) {
+                continue;
+            }
+            int distance = distance(typed, candidate);
             if (distance <= allowed && distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;

@@ -1,7 +1,9 @@
 package dev.crucible.config;
 
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
@@ -16,8 +18,15 @@ final class YamlScalars extends SafeConstructor {
         super(new LoaderOptions());
     }
 
-    /** An Integer, Long or BigInteger for int scalars, a Double for floats, a Boolean for bools. */
-    static Object value(ScalarNode scalar) {
-        return INSTANCE.yamlConstructors.get(scalar.getTag()).construct(scalar);
+    /**
+     * An Integer, Long or BigInteger for int scalars, a Double for floats, a Boolean for bools; empty when the text
+     * is not a value of its tag, which only an explicit tag can cause ({@code !!int abc}, {@code !!bool maybe}).
+     */
+    static Optional<Object> value(ScalarNode scalar) {
+        try {
+            return Optional.ofNullable(INSTANCE.yamlConstructors.get(scalar.getTag()).construct(scalar));
+        } catch (NumberFormatException | YAMLException e) {
+            return Optional.empty();
+        }
     }
 }

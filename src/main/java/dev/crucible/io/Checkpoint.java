@@ -1,6 +1,7 @@
 package dev.crucible.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crucible.UserText;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -94,7 +95,8 @@ public final class Checkpoint implements AutoCloseable {
             for (Map.Entry<String, String> entry : index.weightMap().entrySet()) {
                 String shardName = entry.getValue();
                 if (!shards.containsKey(shardName)) {
-                    shards.put(shardName, SafetensorsFile.open(index.resolveShard(directory, shardName)));
+                    Path file = index.resolveShard(directory, entry.getKey(), shardName);
+                    shards.put(shardName, SafetensorsFile.open(file));
                 }
                 SafetensorsFile shard = shards.get(shardName);
                 TensorInfo info = shard.header().tensor(entry.getKey()).orElseThrow(() -> new FormatException(

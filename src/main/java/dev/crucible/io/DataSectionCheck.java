@@ -93,11 +93,14 @@ final class DataSectionCheck {
     /** Check 10: the last tensor ends exactly at the end of the file. */
     private void coversData(List<HeaderJson.Entry> ordered, long dataLength) {
         long end = ordered.isEmpty() ? 0 : ordered.getLast().end();
+        if (Long.compareUnsigned(end, dataLength) > 0) {
+            throw HeaderFault.METADATA_INCOMPLETE_BUFFER.in(file, ordered.getLast().name(), "data_offsets "
+                    + offsets(ordered.getLast()) + " end beyond the " + dataLength + " data bytes the file holds"
+                    + " (truncated file)");
+        }
         if (end != dataLength) {
-            throw HeaderFault.METADATA_INCOMPLETE_BUFFER.in(file, Long.compareUnsigned(end, dataLength) > 0
-                    ? "tensors need " + Long.toUnsignedString(end) + " data bytes but the file holds "
-                            + dataLength + " (truncated file)"
-                    : "the file holds " + (dataLength - end) + " bytes after the last tensor");
+            throw HeaderFault.METADATA_INCOMPLETE_BUFFER.in(file,
+                    "the file holds " + (dataLength - end) + " bytes after the last tensor");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.crucible.io;
 
+import dev.crucible.UserText;
+
 /**
  * The reader's validation failures (formats.md §4), named as in the reference implementation so a
  * message can be matched to the spec and to errors users see from other tools.

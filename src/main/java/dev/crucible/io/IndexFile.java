@@ -1,7 +1,9 @@
 package dev.crucible.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crucible.UserText;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,30 +49,34 @@ final class IndexFile {
     }
 
     /**
-     * The shard's path inside {@code directory}.
+     * The path inside {@code directory} of the shard the weight map names for {@code tensor}.
      *
      * @throws FormatException if the name is not a plain file name, the file is missing, or a symlink
      *                         leads outside the directory
      */
-    Path resolveShard(Path directory, String shardName) {
+    Path resolveShard(Path directory, String tensor, String shardName) {
+        String entry = file + ": tensor " + UserText.quote(tensor) + ": weight_map entry " + UserText.quote(shardName);
         if (shardName.isEmpty() || shardName.contains("/") || shardName.contains("\\") || shardName.contains("..")
                 || shardName.indexOf('\0') >= 0) {
-            throw new FormatException(file + ": weight_map entry " + UserText.quote(shardName)
-                    + " is not a plain file name in the checkpoint directory");
+            throw new FormatException(entry + " is not a plain file name in the checkpoint directory");
         }
-        Path shard = directory.resolve(shardName);
+        Path shard;
+        try {
+            shard = directory.resolve(shardName);
+        } catch (InvalidPathException e) {
+            // e.g. an unpaired surrogate, which no file name encoding can represent
+            throw new FormatException(entry + " is not a valid file name: " + e.getReason(), e);
+        }
         Path realShard;
         Path realDirectory;
         try {
             realDirectory = directory.toRealPath();
             realShard = shard.toRealPath();
         } catch (IOException e) {
-            throw new FormatException(file + ": weight_map entry " + UserText.quote(shardName) + ": "
-                    + IoErrors.reason(e), e);
+            throw new FormatException(entry + ": " + IoErrors.reason(e), e);
         }
         if (!realShard.startsWith(realDirectory)) {
-            throw new FormatException(file + ": weight_map entry " + UserText.quote(shardName) + " leads to "
-                    + realShard + ", outside the checkpoint directory");
+            throw new FormatException(entry + " leads to " + realShard + ", outside the checkpoint directory");
         }
         return shard;
     }

@@ -1,5 +1,6 @@
 package dev.crucible.io;
 
+import dev.crucible.UserText;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;

@@ -33,6 +33,10 @@ public final class SafetensorsFile implements AutoCloseable {
         if (Files.isDirectory(file)) {
             throw new FormatException(file + ": is a directory, not a .safetensors file");
         }
+        // Opening a named pipe blocks until something writes to it, and only regular files can be mapped.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FormatException(file + ": not a regular file");
+        }
         Arena arena = Arena.ofShared();
         boolean opened = false;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -1,5 +1,6 @@
 package dev.crucible.io;
 
+import dev.crucible.UserText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.crucible.UserText;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
  * Jackson set up for untrusted JSON files: duplicate keys are errors (an ambiguous header or index is
  * refused, not silently resolved), trailing content is an error, and field names are not canonicalized,
  * so hostile inputs cannot trip the symbol table's collision guard. Length limits are raised to the
- * safetensors header cap; the file checks bound the input size.
+ * safetensors header cap, which also caps whole documents: the tree read from an index or config.json
+ * stays in proportion to a file no larger than a header may be.
  */
 final class StrictJson {
     private static final int MAX_TEXT = (int) SafetensorsHeader.MAX_HEADER_SIZE;
@@ -28,6 +31,7 @@ final class StrictJson {
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxStringLength(MAX_TEXT)
                     .maxNameLength(MAX_TEXT)
+                    .maxDocumentLength(MAX_TEXT)
                     .build())
             .build();
 
@@ -43,6 +47,10 @@ final class StrictJson {
 
     /** Reads a whole JSON file; malformed or unreadable files are a FormatException naming the file. */
     static JsonNode readFile(Path file) {
+        // A named pipe would block the read until something writes to it.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new FormatException(file + ": not a regular file");
+        }
         try {
             return MAPPER.readTree(file.toFile());
         } catch (JacksonException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.crucible.io.DType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,24 @@ class ConfigLoaderTest {
         Path file = dir.resolve("huge.yml");
         Files.write(file, new byte[YamlComposer.MAX_CODE_POINTS + 1]);
         assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    }
+
+    @Test
+    void aPipeLongerThanTheLimitIsRefusedAfterTheLimit() throws Exception {
+        // bash's <(...) passes a pipe, whose size is 0: only reading can tell how long it is.
+        Path pipe = dir.resolve("piped.yml");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor(), "mkfifo");
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (var out = Files.newOutputStream(pipe)) {
+                out.write(new byte[YamlComposer.MAX_CODE_POINTS * 2]);
+            } catch (IOException e) {
+                // the loader stops reading and closes the pipe: expected
+            }
+        });
+        var e = assertThrows(ConfigException.class, () -> ConfigLoader.load(pipe));
+        assertEquals("cannot read " + pipe + ": larger than " + YamlComposer.MAX_CODE_POINTS + " bytes, too large"
+                + " for a merge config", e.getMessage());
+        writer.join();
     }
 
     @Test

@@ -202,7 +202,8 @@ class SafetensorsHeaderTest {
         String trailing = fault("MetadataIncompleteBuffer", file(F32_W, 5));
         assertTrue(trailing.contains("1 bytes after the last tensor"), trailing);
         String truncated = fault("MetadataIncompleteBuffer", file(F32_W, 3));
-        assertTrue(truncated.contains("tensors need 4 data bytes but the file holds 3"), truncated);
+        assertTrue(truncated.contains("tensor \"w\": data_offsets [0, 4] end beyond the 3 data bytes the file holds"
+                + " (truncated file)"), truncated);
         fault("MetadataIncompleteBuffer", file("{}", 1));
     }
 
