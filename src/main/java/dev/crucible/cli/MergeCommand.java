@@ -1,8 +1,8 @@
 package dev.crucible.cli;
 
 import dev.crucible.Warnings;
-import dev.crucible.backend.Backend;
 import dev.crucible.backend.Backends;
+import dev.crucible.backend.Engines;
 import dev.crucible.config.ConfigLoader;
 import dev.crucible.config.MergeConfig;
 import dev.crucible.exec.Executor;
@@ -54,6 +54,9 @@ final class MergeCommand implements Command {
         o.addOption(Option.builder().longOpt("device").hasArg().argName("DEV")
                 .desc("engine: " + String.join(", ", Backends.DEVICES) + " (default auto)").build());
         o.addOption(Option.builder().longOpt("cuda").desc("same as --device cuda (mergekit's flag)").build());
+        o.addOption(Option.builder().longOpt("devices").hasArg().argName("LIST")
+                .desc("several engines, one merging pipeline each, sharing the writer: e.g. 0,1 (CUDA devices)"
+                        + " or cuda:0,opencl:1").build());
         o.addOption(Option.builder().longOpt("out-shard-size").hasArg().argName("SIZE")
                 .desc("maximum bytes per output shard, e.g. 5B, 500M (default " + DEFAULT_SHARD_SIZE + ")").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N")
@@ -82,7 +85,11 @@ final class MergeCommand implements Command {
         if (line.hasOption("copy-tokenizer") && line.hasOption("no-copy-tokenizer")) {
             throw new UsageException("--copy-tokenizer and --no-copy-tokenizer contradict each other");
         }
-        String device = line.hasOption("cuda") ? "cuda" : line.getOptionValue("device", "auto");
+        if (line.hasOption("devices") && (line.hasOption("device") || line.hasOption("cuda"))) {
+            throw new UsageException("--devices names the engines itself; leave out --device and --cuda");
+        }
+        List<String> devices = line.hasOption("devices") ? List.of(line.getOptionValue("devices").split(","))
+                : List.of(line.hasOption("cuda") ? "cuda" : line.getOptionValue("device", "auto"));
         long shardSize = ShardSize.parse(line.getOptionValue("out-shard-size", DEFAULT_SHARD_SIZE));
         long seed = Arguments.nonNegativeLong(line, line.hasOption("random-seed") ? "random-seed" : "seed", 0);
         int threads = Arguments.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors());
@@ -94,7 +101,7 @@ final class MergeCommand implements Command {
         MergeConfig config = ConfigLoader.load(configPath);
         Warnings warnings = new Warnings();
         try (MergePlan plan = Planner.plan(config, new Planner.Options(allowCrimes), warnings);
-             Backend backend = Backends.open(device, threads, MemorySize.deviceBudget(line))) {
+             Engines engines = Engines.open(devices, threads, MemorySize.deviceBudget(line))) {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
                     Map.of());
             MergeIdentity identity = MergeIdentity.of(plan, InputWatch.of(plan).stamps(), seed, allowCrimes,
@@ -105,7 +112,7 @@ final class MergeCommand implements Command {
                 Executor.Work work = Executor.remaining(plan, shards, journal);
                 if (!quiet) {
                     out.printf("crucible: %s merge of %d models, %d tensors, on %s, seed %s%n",
-                            plan.method().info().name(), plan.models().size(), plan.jobs().size(), backend.name(),
+                            plan.method().info().name(), plan.models().size(), plan.jobs().size(), engines.names(),
                             Long.toUnsignedString(seed));
                     if (resume) {
                         out.printf("resuming: %d of %d shards complete and intact, %d to write%n",
@@ -115,7 +122,7 @@ final class MergeCommand implements Command {
                 }
                 Progress progress = Progress.of(Progress.styleFor(quiet), System.err, work.tensors(), work.bytes());
                 long hostBudget = MemorySize.hostBudget(line);
-                Executor executor = new Executor(plan, backend, seed, warnings, progress,
+                Executor executor = new Executor(plan, engines.all(), seed, warnings, progress,
                         new Executor.Options(line.hasOption("strict"), hostBudget));
                 try {
                     executor.writeShards(shards, outDir, journal);
@@ -129,7 +136,7 @@ final class MergeCommand implements Command {
                             Sizes.human((long) progress.bytesPerSecond()));
                     out.printf("memory: output buffers %s (--max-host-memory %s), device peak %s%n",
                             Sizes.human(executor.hostBytes()), Sizes.human(hostBudget),
-                            Sizes.human(backend.devicePeakBytes()));
+                            Sizes.human(engines.devicePeakBytes()));
                     warnings.tensorSummary().forEach(w -> out.println("warning: " + w));
                 }
             }

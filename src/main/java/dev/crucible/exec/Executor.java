@@ -18,24 +18,26 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a plan's tensor jobs on a backend and streams the results into output shards.
+ * Runs a plan's tensor jobs on one or more engines and streams the results into output shards.
  *
  * <p>The shard layout is fixed before any data is read (formats.md §6.3), so each shard is written front to back:
- * jobs run in the shard's data order and each result goes to disk under a temporary name until the shard is complete.
- * Three things overlap: while the engine merges tensor i, the writer thread ({@link WriteBehind}) scans, hashes and
- * writes tensor i − 1 ({@link ShardStream}) and the prefetcher ({@link Prefetcher}) reads the inputs of tensor i + 1
- * into memory. Results land in two reused output buffers, taken in turn: a buffer is computed into again only once
- * the writer is done with it. Inputs are read straight from the mapped files, so the executor's memory beyond the
- * page cache is two of the largest output tensor ({@link #hostBytes}); under a host budget too small for two it
- * takes one, and merging and writing take turns. The order of the bytes written never depends on the overlap, so
- * neither does the output.
+ * the calling thread is the writer, which takes the results in the shards' data order and scans, checksums and writes
+ * each ({@link ShardStream}), under a temporary name until its shard is complete. Each engine has a pipeline: a thread
+ * that takes the next job, merges it into one of its two output buffers and hands the result to the writer, so that
+ * merging tensor i overlaps writing tensor i − 1; a buffer is merged into again only once the writer is done with
+ * it. Several engines ({@code --devices}) take jobs from one queue, each in its own pipeline, and share the writer.
+ * Two prefetch threads ({@link Prefetcher}) read the inputs of the next job into memory. Inputs are read straight
+ * from the mapped files, so memory beyond the page cache is two of the largest output tensor per engine ({@link
+ * #hostBytes}); under a host budget too small for that, one buffer each, and merging and writing take turns. The
+ * bytes written never depend on which engine merged what, or when, so neither does the output.
  */
 public final class Executor {
     /** Output buffers: one being computed into while the writer drains the other. */
@@ -56,7 +58,7 @@ public final class Executor {
     }
 
     private final MergePlan plan;
-    private final Backend backend;
+    private final List<Backend> backends;
     private final long seed;
     private final Warnings warnings;
     private final Progress progress;
@@ -65,13 +67,14 @@ public final class Executor {
     private long hostBytes;
 
     public Executor(MergePlan plan, Backend backend, long seed, Warnings warnings, Progress progress) {
-        this(plan, backend, seed, warnings, progress, Options.DEFAULT);
+        this(plan, List.of(backend), seed, warnings, progress, Options.DEFAULT);
     }
 
-    public Executor(MergePlan plan, Backend backend, long seed, Warnings warnings, Progress progress,
+    /** An executor whose jobs are spread over {@code backends}, one pipeline each. */
+    public Executor(MergePlan plan, List<Backend> backends, long seed, Warnings warnings, Progress progress,
                     Options options) {
         this.plan = plan;
-        this.backend = backend;
+        this.backends = List.copyOf(backends);
         this.seed = seed;
         this.warnings = warnings;
         this.progress = progress;
@@ -121,47 +124,92 @@ public final class Executor {
             }
         }
         TensorJob largest = order.stream().max(Comparator.comparingLong(TensorJob::outputBytes)).orElse(null);
-        long size = largest == null ? 0 : largest.outputBytes();
-        int count = buffers(size, hostBudget, largest == null ? "" : largest.name());
-        hostBytes = count * Math.max(8, size);
+        long size = Math.max(8, largest == null ? 0 : largest.outputBytes());
+        int count = buffers(size, hostBudget / backends.size(), largest == null ? "" : largest.name());
+        hostBytes = (long) backends.size() * count * size;
         List<Path> written = new ArrayList<>();
-        // shared, so the engine's worker threads may fill the buffers and the writer thread drain them
+        // shared, so the engines' worker threads may fill the buffers and the writer drain them
         try (Arena arena = Arena.ofShared();
              ShardStream stream = new ShardStream(outDir, log, inputs, finite, progress);
-             WriteBehind writer = new WriteBehind();
-             Prefetcher prefetcher = new Prefetcher()) {
-            MemorySegment[] buffers = new MemorySegment[count];
-            Future<?>[] draining = new Future<?>[count];
-            for (int b = 0; b < count; b++) {
-                buffers[b] = HostBuffer.allocate(arena, Math.max(8, size));
-            }
-            int next = 0;
-            if (!order.isEmpty()) {
-                prefetcher.ahead(inputsOf(order.getFirst()));
-            }
-            for (ShardPlan.Shard shard : shards.shards()) {
-                written.add(outDir.resolve(shard.fileName()));
-                if (log.isComplete(shard)) {
-                    continue;
+             Prefetcher prefetcher = new Prefetcher();
+             Handoff handoff = new Handoff(order.size())) {
+            AtomicInteger next = new AtomicInteger();
+            List<Thread> pipelines = new ArrayList<>();
+            for (int e = 0; e < backends.size(); e++) {
+                Backend backend = backends.get(e);
+                MemorySegment[] buffers = new MemorySegment[count];
+                for (int b = 0; b < count; b++) {
+                    buffers[b] = HostBuffer.allocate(arena, size);
                 }
-                writer.submit(() -> stream.open(shard));
-                for (int t = 0; t < shard.layout().tensors().size(); t++, next++) {
-                    TensorJob job = order.get(next);
-                    if (next + 1 < order.size()) {
-                        prefetcher.ahead(inputsOf(order.get(next + 1)));
+                pipelines.add(Thread.ofPlatform().name("crucible-merge-" + e).daemon().start(() ->
+                        pipeline(backend, buffers, order, next, handoff, prefetcher)));
+            }
+            try {
+                int k = 0;
+                for (ShardPlan.Shard shard : shards.shards()) {
+                    written.add(outDir.resolve(shard.fileName()));
+                    if (log.isComplete(shard)) {
+                        continue;
                     }
-                    int b = next % count;
-                    writer.await(draining[b]);
-                    finite.checkInputs(job);
-                    MemorySegment bytes = run(job, buffers[b]);
-                    draining[b] = writer.submit(() -> stream.write(job, bytes));
+                    stream.open(shard);
+                    for (int t = 0; t < shard.layout().tensors().size(); t++, k++) {
+                        stream.write(order.get(k), handoff.take(k));
+                        handoff.written(k);
+                    }
+                    stream.commit(shard);
                 }
-                writer.submit(() -> stream.commit(shard));
+            } catch (RuntimeException | Error e) {
+                handoff.fail(e);
+                throw e;
+            } finally {
+                for (Thread t : pipelines) {
+                    joinUninterruptibly(t);
+                }
             }
-            writer.finish();
         }
         inputs.check();
         return written;
+    }
+
+    /**
+     * One engine's pipeline: takes the next job from the shared queue, merges it into its buffers in turn and hands
+     * the result on; stops at the end of the queue or at the first failure, its own or the writer's.
+     */
+    private void pipeline(Backend backend, MemorySegment[] buffers, List<TensorJob> order, AtomicInteger next,
+                          Handoff handoff, Prefetcher prefetcher) {
+        int[] lastJob = new int[buffers.length];
+        Arrays.fill(lastJob, -1);
+        int k = -1;
+        try {
+            for (int turn = 0; !handoff.failed() && (k = next.getAndIncrement()) < order.size(); turn++) {
+                TensorJob job = order.get(k);
+                if (k + 1 < order.size()) {
+                    prefetcher.ahead(inputsOf(order.get(k + 1)));
+                }
+                int b = turn % buffers.length;
+                handoff.awaitWritten(lastJob[b]);
+                finite.checkInputs(job);
+                handoff.give(k, run(backend, job, buffers[b]));
+                lastJob[b] = k;
+            }
+        } catch (RuntimeException | Error e) {
+            handoff.fail(e);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What {@link #writeShards(ShardPlan, Path, ShardLog)} has to do: the shards the log does not hold complete. */
@@ -189,19 +237,19 @@ public final class Executor {
     }
 
     /** The bytes of one output tensor: copied input bytes, or the method's result in {@code buffer}. */
-    private MemorySegment run(TensorJob job, MemorySegment buffer) {
+    private MemorySegment run(Backend backend, TensorJob job, MemorySegment buffer) {
         if (job.kind() == TensorJob.Kind.COPY) {
             return identicalCopySource(job);
         }
         backend.beginTensor();
         try {
-            return merge(job, buffer);
+            return merge(backend, job, buffer);
         } finally {
             backend.endTensor();
         }
     }
 
-    private MemorySegment merge(TensorJob job, MemorySegment buffer) {
+    private MemorySegment merge(Backend backend, TensorJob job, MemorySegment buffer) {
         Operand out = new Operand(job.dtype(), buffer.asSlice(0, job.outputBytes()), job.numel());
         MergeContext ctx = new MergeContext(job.name(), job.shape(), backend, job.inputs().stream()
                 .map(in -> input(in, job.numel())).toList(), job.base() == null ? null : input(job.base(),

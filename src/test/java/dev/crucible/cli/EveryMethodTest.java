@@ -204,14 +204,21 @@ class EveryMethodTest {
 
     /**
      * Output bytes never depend on how the work was scheduled: thread counts, shard sizes (so writer hand-offs at
-     * other places), the device engine under a device-memory budget, or none of these.
+     * other places), the device engine under a device-memory budget, or several engines sharing the jobs.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("scheduled")
     void theBytesDoNotDependOnTheSchedule(String method) throws IOException {
-        for (String[] schedule : new String[][] {{"cpu", "-j", "1"}, {"cpu", "-j", "2"}, {"cpu", "-j", "3"},
-            {"opencl", "--max-device-memory", "16M"}}) {
-            Path out = merge(method, schedule[0], schedule[1], schedule[2], "--out-shard-size", "200k");
+        String[][] schedules = {{"--device", "cpu", "-j", "1"}, {"--device", "cpu", "-j", "2"},
+            {"--device", "cpu", "-j", "3"}, {"--device", "opencl", "--max-device-memory", "16M"},
+            {"--devices", "cpu,opencl,cpu", "-j", "1"}};
+        for (String[] schedule : schedules) {
+            Path out = dir.resolve(method + "-schedule-" + System.nanoTime());
+            List<String> args = new ArrayList<>(List.of("merge", config(method).toString(), out.toString(), "--quiet",
+                    "--seed", "5", "--out-shard-size", "200k"));
+            args.addAll(List.of(schedule));
+            MergeCommandTest.Run run = cli(args.toArray(String[]::new));
+            assertEquals(0, run.status(), run.err());
             try (Checkpoint merged = Checkpoint.open(out); Checkpoint expected = Checkpoint.open(reference(method))) {
                 for (String name : expected.tensorNames()) {
                     assertEquals(-1, merged.data(name).mismatch(expected.data(name)),

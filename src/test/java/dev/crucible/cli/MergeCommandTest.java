@@ -65,6 +65,20 @@ class MergeCommandTest {
     }
 
     @Test
+    void devicesNamesTheEnginesAndRefusesWhatItCannotOpen() throws IOException {
+        Run both = cli("merge", linearConfig("").toString(), out.toString(), "--devices", "cpu", "--device", "cpu");
+        assertEquals(2, both.status());
+        assertTrue(both.err().contains("--devices names the engines itself"), both.err());
+        Run missing = cli("merge", linearConfig("").toString(), out.toString(), "--devices", "cpu,opencl:99");
+        assertEquals(1, missing.status());
+        assertEquals(1, missing.err().lines().filter(l -> l.startsWith("error: ")).count(), missing.err());
+        assertFalse(Files.exists(out.resolve("model.safetensors")));
+        Run two = cli("merge", linearConfig("").toString(), out.toString(), "--devices", "cpu,cpu", "-j", "1");
+        assertEquals(0, two.status(), two.err());
+        assertTrue(two.out().contains("on cpu-vector, cpu-vector"), two.out());
+    }
+
+    @Test
     void linearMergeWritesALoadableCheckpointWithTheExpectedValues() throws IOException {
         Run r = cli("merge", linearConfig("dtype: float32").toString(), out.toString(), "--quiet");
         assertEquals(0, r.status(), r.err());
