@@ -230,6 +230,14 @@ class ReliabilityTest {
         assertTrue(strict.err().contains("error: " + up + " of " + nan + " holds 3 NaN/Inf values (--strict)"),
                 strict.err());
         assertFalse(Files.exists(dir.resolve("strict").resolve("config.json")));
+
+        // the same failure in one of several pipelines stops them all and the writer, with the same one line
+        MergeCommandTest.Run pipelines = cli("merge", cfg.toString(), dir.resolve("pipelines").toString(), "--strict",
+                "--devices", "cpu,cpu,cpu", "-j", "1");
+        assertEquals(1, pipelines.status());
+        assertTrue(pipelines.err().contains("error: " + up + " of " + nan + " holds 3 NaN/Inf values (--strict)"),
+                pipelines.err());
+        assertFalse(Files.exists(dir.resolve("pipelines").resolve("config.json")));
     }
 
     @Test
