@@ -102,11 +102,6 @@ public final class Executor {
                 + largestName + " (" + Sizes.human(largest) + "); allow at least that much");
     }
 
-    /** Writes every shard of {@code shards} into {@code outDir}; returns the final shard paths. */
-    public List<Path> writeShards(ShardPlan shards, Path outDir) {
-        return writeShards(shards, outDir, ShardLog.NONE);
-    }
-
     /**
      * Writes the shards of {@code shards} that {@code log} does not hold complete into {@code outDir}, recording each
      * in the log once committed; returns the final paths of all shards.
