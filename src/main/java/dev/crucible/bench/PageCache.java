@@ -1,6 +1,7 @@
 package dev.crucible.bench;
 
 import dev.crucible.CrucibleException;
+import dev.crucible.io.CLibrary;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -121,10 +122,8 @@ final class PageCache {
         }
 
         private static MethodHandle handle(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-            Linker linker = Linker.nativeLinker();
-            MemorySegment symbol = linker.defaultLookup().find(name)
+            return CLibrary.function(name, descriptor, options)
                     .orElseThrow(() -> new CrucibleException("the C library has no " + name + "()"));
-            return linker.downcallHandle(symbol, descriptor, options);
         }
 
         static Object invoke(MethodHandle handle, Object... args) {

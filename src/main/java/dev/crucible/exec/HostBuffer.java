@@ -1,8 +1,9 @@
 package dev.crucible.exec;
 
+import dev.crucible.io.CLibrary;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -14,11 +15,10 @@ import java.lang.invoke.MethodHandle;
  * model) was a serial pause before the first tensor, 0.1 to 0.2 s on the development machine.
  */
 final class HostBuffer {
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle MALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("malloc")
-            .orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-    private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free")
-            .orElseThrow(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    private static final MethodHandle MALLOC = CLibrary.function("malloc",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)).orElseThrow();
+    private static final MethodHandle FREE = CLibrary.function("free",
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)).orElseThrow();
 
     private HostBuffer() {
     }

@@ -1,7 +1,6 @@
 package dev.crucible.io;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -50,9 +49,7 @@ public final class Prefetch {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             return Optional.empty();
         }
-        Linker linker = Linker.nativeLinker();
-        return linker.defaultLookup().find("madvise").map(address -> linker.downcallHandle(address,
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                        ValueLayout.JAVA_INT)));
+        return CLibrary.function("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     }
 }
