@@ -81,21 +81,20 @@ final class BracketSelection {
             between += p.count;
             atLo += sum(p.atLo);
         }
-        long[] tiePrefix = new long[Math.toIntExact(Math.ceilDiv(numel, Threshold.CHUNK))];
         if (k <= above) {
             return null;
         }
         if (k <= above + atHi) {
-            return boundary(pieces, hi, k - above, atHi, Piece::atHi, tiePrefix);
+            return threshold(pieces, numel, hi, k - above, atHi, Piece::atHi);
         }
         if (k <= above + atHi + between) {
             if (between > Integer.MAX_VALUE - 8) {
                 return null;
             }
-            return within(pieces, (int) between, k - above - atHi, tiePrefix);
+            return within(pieces, numel, (int) between, k - above - atHi);
         }
         if (k <= above + atHi + between + atLo) {
-            return boundary(pieces, lo, k - above - atHi - between, atLo, Piece::atLo, tiePrefix);
+            return threshold(pieces, numel, lo, k - above - atHi - between, atLo, Piece::atLo);
         }
         return null;
     }
@@ -108,9 +107,13 @@ final class BracketSelection {
         return sum;
     }
 
-    /** The threshold on a bracket end, {@code ties} of its {@code equal} keys kept; per-chunk counts from the pass. */
-    private static Threshold boundary(List<Piece> pieces, int key, long ties, long equal,
-                                      Function<Piece, int[]> perChunk, long[] tiePrefix) {
+    /**
+     * The threshold on {@code key}, {@code ties} of its {@code equal} keys kept; {@code perChunk} gives each piece's
+     * count of them per chunk, from which the tie prefix is summed when not every tie is kept.
+     */
+    private static Threshold threshold(List<Piece> pieces, long numel, int key, long ties, long equal,
+                                       Function<Piece, int[]> perChunk) {
+        long[] tiePrefix = new long[Math.toIntExact(Math.ceilDiv(numel, Threshold.CHUNK))];
         if (ties < equal) {
             long before = 0;
             for (Piece p : pieces) {
@@ -141,7 +144,7 @@ final class BracketSelection {
     }
 
     /** The threshold whose key is the {@code rank}-th largest of the keys strictly inside the bracket. */
-    private static Threshold within(List<Piece> pieces, int count, long rank, long[] tiePrefix) {
+    private static Threshold within(List<Piece> pieces, long numel, int count, long rank) {
         int[] all = new int[count];
         int n = 0;
         for (Piece p : pieces) {
@@ -156,21 +159,7 @@ final class BracketSelection {
             greater += c > 0 ? 1 : 0;
             equal += c == 0 ? 1 : 0;
         }
-        long ties = rank - greater;
-        if (ties < equal) {
-            long before = 0;
-            for (Piece p : pieces) {
-                int start = 0;
-                for (int c = 0; c < p.chunkEnds.length; c++) {
-                    tiePrefix[p.firstChunk + c] = before;
-                    for (int i = start; i < p.chunkEnds[c]; i++) {
-                        before += p.keys[i] == key ? 1 : 0;
-                    }
-                    start = p.chunkEnds[c];
-                }
-            }
-        }
-        return new Threshold(key, ties, tiePrefix);
+        return threshold(pieces, numel, key, rank - greater, equal, p -> p.copiesPerChunk(key));
     }
 
     /** The {@code rank}-th largest (1-based) of {@code keys} as unsigned values: two 16-bit radix passes. */
@@ -241,6 +230,17 @@ final class BracketSelection {
                 chunkEnds[chunk] = count;
             }
             return new Piece(above, atHi, atLo, copies, count, Math.toIntExact(from / Threshold.CHUNK), chunkEnds);
+        }
+
+        /** Per chunk, how many of the copies equal {@code key}. */
+        int[] copiesPerChunk(int key) {
+            int[] counts = new int[chunkEnds.length];
+            for (int c = 0, i = 0; c < chunkEnds.length; c++) {
+                for (; i < chunkEnds[c]; i++) {
+                    counts[c] += keys[i] == key ? 1 : 0;
+                }
+            }
+            return counts;
         }
     }
 }
