@@ -44,51 +44,107 @@ public final class PhiloxLanes {
      * 32-bit values in {@code int}s.
      */
     public static void draws(long key, long first, int[] out, int n) {
-        int k0 = (int) key;
-        int k1 = (int) (key >>> 32);
+        // counter word c1 = hi32(j) is constant between multiples of 2^32, which run() relies on
+        for (int done = 0; done < n; ) {
+            long j = first + done;
+            int m = (int) Math.min(n - done, (1L << 32) - (j & LOW));
+            run(key, j, out, done, m);
+            done += m;
+        }
+    }
+
+    /**
+     * The draws of elements {@code first + i}, {@code i < n}, into {@code out[offset + i]}, where every element has
+     * the same {@code hi32}. Counter words c1..c3 then start constant (hi32 and the reserved zeros), and the rounds
+     * that see only them are folded: round 0's M1 product is 0, so its c0 is the constant {@code hi32 ⊕ k0}; round
+     * 1's M0 product is therefore a constant (hiP, loP); and round 2's c3 is loP. The last round computes only the
+     * x0 it returns. That is 17 multiplies per draw instead of 20, and as many fewer shifts and XORs.
+     */
+    private static void run(long key, long first, int[] out, int offset, int n) {
+        long[] k0 = new long[ROUNDS];
+        long[] k1 = new long[ROUNDS];
+        for (int r = 0; r < ROUNDS; r++) {
+            k0[r] = ((int) key + r * W0) & LOW;
+            k1[r] = ((int) (key >>> 32) + r * W1) & LOW;
+        }
+        long product = (((first >>> 32) ^ k0[0]) & LOW) * MULTIPLIERS[0];
+        long round1 = (product >>> 32) ^ k1[1]; // XORed into round 1's c2, with round 0's c3
+        long round2 = (product & LOW) ^ k1[2]; // XORed into round 2's c2, with its M0 product's high word
         LongVector m0 = LongVector.broadcast(L, MULTIPLIERS[0]).and(LOW);
         LongVector m1 = LongVector.broadcast(L, MULTIPLIERS[1]).and(LOW);
         LongVector iota = LongVector.zero(L).addIndex(1);
-        LongVector zero = LongVector.zero(L);
         int lanes = L.length();
         int i = 0;
         for (; i + 4 * lanes <= n; i += 4 * lanes) {
-            // four blocks a, b, c, d of consecutive elements; word w of block a is aw, and so on
-            LongVector a0 = iota.add(first + i);
-            LongVector b0 = iota.add(first + i + lanes);
-            LongVector c0 = iota.add(first + i + 2 * lanes);
-            LongVector d0 = iota.add(first + i + 3 * lanes);
-            LongVector a1 = a0.lanewise(LSHR, 32);
-            LongVector b1 = b0.lanewise(LSHR, 32);
-            LongVector c1 = c0.lanewise(LSHR, 32);
-            LongVector d1 = d0.lanewise(LSHR, 32);
-            LongVector a2 = zero;
-            LongVector b2 = zero;
-            LongVector c2 = zero;
-            LongVector d2 = zero;
-            LongVector a3 = zero;
-            LongVector b3 = zero;
-            LongVector c3 = zero;
-            LongVector d3 = zero;
-            for (int r = 0; r < ROUNDS; r++) {
-                long r0 = (k0 + r * W0) & LOW;
-                long r1 = (k1 + r * W1) & LOW;
-                LongVector pa0 = a0.and(LOW).mul(m0);
-                LongVector pa1 = a2.and(LOW).mul(m1);
-                LongVector pb0 = b0.and(LOW).mul(m0);
-                LongVector pb1 = b2.and(LOW).mul(m1);
-                LongVector pc0 = c0.and(LOW).mul(m0);
-                LongVector pc1 = c2.and(LOW).mul(m1);
-                LongVector pd0 = d0.and(LOW).mul(m0);
-                LongVector pd1 = d2.and(LOW).mul(m1);
-                a0 = pa1.lanewise(LSHR, 32).lanewise(XOR, a1).lanewise(XOR, r0);
-                b0 = pb1.lanewise(LSHR, 32).lanewise(XOR, b1).lanewise(XOR, r0);
-                c0 = pc1.lanewise(LSHR, 32).lanewise(XOR, c1).lanewise(XOR, r0);
-                d0 = pd1.lanewise(LSHR, 32).lanewise(XOR, d1).lanewise(XOR, r0);
-                a2 = pa0.lanewise(LSHR, 32).lanewise(XOR, a3).lanewise(XOR, r1);
-                b2 = pb0.lanewise(LSHR, 32).lanewise(XOR, b3).lanewise(XOR, r1);
-                c2 = pc0.lanewise(LSHR, 32).lanewise(XOR, c3).lanewise(XOR, r1);
-                d2 = pd0.lanewise(LSHR, 32).lanewise(XOR, d3).lanewise(XOR, r1);
+            // four blocks a, b, c, d of consecutive elements; word w of block a is aw, and so on.
+            // round 0: c0 = hi32 ⊕ k0 and c1 = 0 are constants, c2 and c3 come from M0 × lo32(j)
+            LongVector pa0 = iota.add(first + i).and(LOW).mul(m0);
+            LongVector pb0 = iota.add(first + i + lanes).and(LOW).mul(m0);
+            LongVector pc0 = iota.add(first + i + 2 * lanes).and(LOW).mul(m0);
+            LongVector pd0 = iota.add(first + i + 3 * lanes).and(LOW).mul(m0);
+            LongVector a2 = pa0.lanewise(LSHR, 32).lanewise(XOR, k1[0]);
+            LongVector b2 = pb0.lanewise(LSHR, 32).lanewise(XOR, k1[0]);
+            LongVector c2 = pc0.lanewise(LSHR, 32).lanewise(XOR, k1[0]);
+            LongVector d2 = pd0.lanewise(LSHR, 32).lanewise(XOR, k1[0]);
+            // round 1: the M0 product is the constant one, and c1 was 0
+            LongVector pa1 = a2.and(LOW).mul(m1);
+            LongVector pb1 = b2.and(LOW).mul(m1);
+            LongVector pc1 = c2.and(LOW).mul(m1);
+            LongVector pd1 = d2.and(LOW).mul(m1);
+            LongVector a0 = pa1.lanewise(LSHR, 32).lanewise(XOR, k0[1]);
+            LongVector b0 = pb1.lanewise(LSHR, 32).lanewise(XOR, k0[1]);
+            LongVector c0 = pc1.lanewise(LSHR, 32).lanewise(XOR, k0[1]);
+            LongVector d0 = pd1.lanewise(LSHR, 32).lanewise(XOR, k0[1]);
+            LongVector a1 = pa1;
+            LongVector b1 = pb1;
+            LongVector c1 = pc1;
+            LongVector d1 = pd1;
+            a2 = pa0.lanewise(XOR, round1);
+            b2 = pb0.lanewise(XOR, round1);
+            c2 = pc0.lanewise(XOR, round1);
+            d2 = pd0.lanewise(XOR, round1);
+            // round 2: c3 is the constant loP
+            pa0 = a0.and(LOW).mul(m0);
+            pb0 = b0.and(LOW).mul(m0);
+            pc0 = c0.and(LOW).mul(m0);
+            pd0 = d0.and(LOW).mul(m0);
+            pa1 = a2.and(LOW).mul(m1);
+            pb1 = b2.and(LOW).mul(m1);
+            pc1 = c2.and(LOW).mul(m1);
+            pd1 = d2.and(LOW).mul(m1);
+            a0 = pa1.lanewise(LSHR, 32).lanewise(XOR, a1).lanewise(XOR, k0[2]);
+            b0 = pb1.lanewise(LSHR, 32).lanewise(XOR, b1).lanewise(XOR, k0[2]);
+            c0 = pc1.lanewise(LSHR, 32).lanewise(XOR, c1).lanewise(XOR, k0[2]);
+            d0 = pd1.lanewise(LSHR, 32).lanewise(XOR, d1).lanewise(XOR, k0[2]);
+            a2 = pa0.lanewise(LSHR, 32).lanewise(XOR, round2);
+            b2 = pb0.lanewise(LSHR, 32).lanewise(XOR, round2);
+            c2 = pc0.lanewise(LSHR, 32).lanewise(XOR, round2);
+            d2 = pd0.lanewise(LSHR, 32).lanewise(XOR, round2);
+            a1 = pa1;
+            b1 = pb1;
+            c1 = pc1;
+            d1 = pd1;
+            LongVector a3 = pa0;
+            LongVector b3 = pb0;
+            LongVector c3 = pc0;
+            LongVector d3 = pd0;
+            for (int r = 3; r < ROUNDS - 1; r++) {
+                pa0 = a0.and(LOW).mul(m0);
+                pb0 = b0.and(LOW).mul(m0);
+                pc0 = c0.and(LOW).mul(m0);
+                pd0 = d0.and(LOW).mul(m0);
+                pa1 = a2.and(LOW).mul(m1);
+                pb1 = b2.and(LOW).mul(m1);
+                pc1 = c2.and(LOW).mul(m1);
+                pd1 = d2.and(LOW).mul(m1);
+                a0 = pa1.lanewise(LSHR, 32).lanewise(XOR, a1).lanewise(XOR, k0[r]);
+                b0 = pb1.lanewise(LSHR, 32).lanewise(XOR, b1).lanewise(XOR, k0[r]);
+                c0 = pc1.lanewise(LSHR, 32).lanewise(XOR, c1).lanewise(XOR, k0[r]);
+                d0 = pd1.lanewise(LSHR, 32).lanewise(XOR, d1).lanewise(XOR, k0[r]);
+                a2 = pa0.lanewise(LSHR, 32).lanewise(XOR, a3).lanewise(XOR, k1[r]);
+                b2 = pb0.lanewise(LSHR, 32).lanewise(XOR, b3).lanewise(XOR, k1[r]);
+                c2 = pc0.lanewise(LSHR, 32).lanewise(XOR, c3).lanewise(XOR, k1[r]);
+                d2 = pd0.lanewise(LSHR, 32).lanewise(XOR, d3).lanewise(XOR, k1[r]);
                 a1 = pa1;
                 b1 = pb1;
                 c1 = pc1;
@@ -98,13 +154,18 @@ public final class PhiloxLanes {
                 c3 = pc0;
                 d3 = pd0;
             }
+            // the last round: x0 only
+            a0 = a2.and(LOW).mul(m1).lanewise(LSHR, 32).lanewise(XOR, a1).lanewise(XOR, k0[ROUNDS - 1]);
+            b0 = b2.and(LOW).mul(m1).lanewise(LSHR, 32).lanewise(XOR, b1).lanewise(XOR, k0[ROUNDS - 1]);
+            c0 = c2.and(LOW).mul(m1).lanewise(LSHR, 32).lanewise(XOR, c1).lanewise(XOR, k0[ROUNDS - 1]);
+            d0 = d2.and(LOW).mul(m1).lanewise(LSHR, 32).lanewise(XOR, d1).lanewise(XOR, k0[ROUNDS - 1]);
             // the low halves of the lanes, two blocks to an int vector of the same width (written out: a helper
-            // here might not be inlined, see below)
-            ((IntVector) a0.convert(L2I, 0)).or((IntVector) b0.convert(L2I, -1)).intoArray(out, i);
-            ((IntVector) c0.convert(L2I, 0)).or((IntVector) d0.convert(L2I, -1)).intoArray(out, i + 2 * lanes);
+            // here might not be inlined, see the class comment)
+            ((IntVector) a0.convert(L2I, 0)).or((IntVector) b0.convert(L2I, -1)).intoArray(out, offset + i);
+            ((IntVector) c0.convert(L2I, 0)).or((IntVector) d0.convert(L2I, -1)).intoArray(out, offset + i + 2 * lanes);
         }
         for (; i < n; i++) {
-            out[i] = (int) Philox.draw(key, first + i);
+            out[offset + i] = (int) Philox.draw(key, first + i);
         }
     }
 }
