@@ -7,6 +7,7 @@ import dev.crucible.backend.device.DeviceBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Chooses the engine for {@code --device}: the names users type and what each one opens. */
@@ -32,42 +33,66 @@ public final class Backends {
 
     /** As {@link #open(String, int)}, an accelerator holding at most {@code deviceBudget} bytes (0: its default). */
     public static Backend open(String device, int threads, long deviceBudget) {
+        return open(device, threads, deviceBudget, 1).getFirst();
+    }
+
+    /**
+     * As {@link #open(String, int, long)}, with {@code streams} engines on an accelerator: each has its own queue (a
+     * CUDA stream, an OpenCL command queue), staging buffers and a {@code 1/streams} share of the device budget, so
+     * that one engine's copies run while another's kernels do. A CPU engine is one engine whatever
+     * {@code streams}: it already uses every thread.
+     */
+    public static List<Backend> open(String device, int threads, long deviceBudget, int streams) {
+        if (streams < 1) {
+            throw new IllegalArgumentException("streams must be at least 1: " + streams);
+        }
         return switch (device) {
-            case "auto" -> auto(threads, deviceBudget);
-            case "cpu" -> CpuBackend.vector(threads);
-            case "cpu-reference" -> CpuBackend.reference();
+            case "auto" -> auto(threads, deviceBudget, streams);
+            case "cpu" -> List.of(CpuBackend.vector(threads));
+            case "cpu-reference" -> List.of(CpuBackend.reference());
             default -> {
                 if (!DeviceCatalog.names(device)) {
                     throw new CrucibleException("--device " + device + ": unknown device; use one of "
                             + String.join(", ", DEVICES));
                 }
-                yield onDevice(DeviceCatalog.open(device), deviceBudget);
+                yield onDevice(device, deviceBudget, streams);
             }
         };
     }
 
-    private static Backend auto(int threads, long deviceBudget) {
+    private static List<Backend> auto(int threads, long deviceBudget, int streams) {
         DeviceCatalog.AutoOrder order = DeviceCatalog.autoOrder();
         for (String candidate : order.candidates()) {
             try {
-                Backend backend = onDevice(DeviceCatalog.open(candidate), deviceBudget);
-                LOG.info("--device auto: {}", backend.name());
-                return backend;
+                List<Backend> engines = onDevice(candidate, deviceBudget, streams);
+                LOG.info("--device auto: {}", engines.getFirst().name());
+                return engines;
             } catch (CrucibleException e) {
                 LOG.warn("--device auto: passing over {}: {}", candidate, e.getMessage());
             }
         }
         LOG.info("--device auto: the CPU vector engine on {} thread(s){}", threads,
                 order.passedOver().isEmpty() ? "" : " (" + String.join("; ", order.passedOver()) + ")");
-        return CpuBackend.vector(threads);
+        return List.of(CpuBackend.vector(threads));
     }
 
-    private static Backend onDevice(Device device, long budget) {
+    /** {@code streams} engines on {@code device}, sharing its budget; if one fails, those already open are closed. */
+    private static List<Backend> onDevice(String device, long budget, int streams) {
+        List<Backend> opened = new ArrayList<>();
         try {
-            return new DeviceBackend(device, budget, 0);
+            for (int s = 0; s < streams; s++) {
+                Device d = DeviceCatalog.open(device);
+                try {
+                    opened.add(new DeviceBackend(d, budget, streams, 0));
+                } catch (RuntimeException e) {
+                    d.close();
+                    throw e;
+                }
+            }
         } catch (RuntimeException e) {
-            device.close();
+            opened.forEach(Backend::close);
             throw e;
         }
+        return List.copyOf(opened);
     }
 }

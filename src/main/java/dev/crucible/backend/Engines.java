@@ -4,22 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The engines one merge runs on: one for {@code --device}, several for {@code --devices} (one pipeline each, see
- * the executor). Closing closes them all.
+ * The engines one merge runs on, one pipeline each (see the executor): those of {@code --device} or of each of
+ * {@code --devices}, with {@code --streams} engines on each accelerator. Closing closes them all.
  *
  * @param all the engines, in the order named
  */
 public record Engines(List<Backend> all) implements AutoCloseable {
     /**
-     * Opens each of {@code devices} ({@link Backends#open(String, int, long)}; a bare number {@code N} names
+     * Opens each of {@code devices} ({@link Backends#open(String, int, long, int)}; a bare number {@code N} names
      * {@code cuda:N}); if one fails, those already open are closed.
      */
-    public static Engines open(List<String> devices, int threads, long deviceBudget) {
+    public static Engines open(List<String> devices, int threads, long deviceBudget, int streams) {
         List<Backend> opened = new ArrayList<>();
         try {
             for (String device : devices) {
-                opened.add(Backends.open(device.matches("\\d+") ? "cuda:" + device : device, threads,
-                        deviceBudget));
+                opened.addAll(Backends.open(device.matches("\\d+") ? "cuda:" + device : device, threads,
+                        deviceBudget, streams));
             }
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);
@@ -28,9 +28,20 @@ public record Engines(List<Backend> all) implements AutoCloseable {
         return new Engines(List.copyOf(opened));
     }
 
-    /** The engines' names, as the merge reports them. */
+    /** The engines' names, as the merge reports them: a run of equal names (a device's streams) once, ×count. */
     public String names() {
-        return String.join(", ", all.stream().map(Backend::name).toList());
+        List<String> runs = new ArrayList<>();
+        int i = 0;
+        while (i < all.size()) {
+            String name = all.get(i).name();
+            int j = i + 1;
+            while (j < all.size() && all.get(j).name().equals(name)) {
+                j++;
+            }
+            runs.add(j - i == 1 ? name : name + " ×" + (j - i));
+            i = j;
+        }
+        return String.join(", ", runs);
     }
 
     /** The most device memory the engines have held, added up. */

@@ -45,7 +45,7 @@ final class KernelBench {
             Operand[] xs = {tensor(arena, elements, 1), tensor(arena, elements, 2)};
             Operand result = new Operand(DType.BF16, arena.allocate(2 * elements), elements);
             TimedDevice timed = new TimedDevice(DeviceCatalog.open(device));
-            try (DeviceBackend engine = new DeviceBackend(timed, timed.memory() / 2, elements)) {
+            try (DeviceBackend engine = new DeviceBackend(timed, timed.memory() / 2, 1, elements)) {
                 out.printf(Locale.ROOT, "device: %s%ntensor: %,d bf16 elements (%.0f MB), base + %d models%n",
                         timed.name(), elements, 2e-6 * elements, MODELS);
                 double copy = copyBandwidth(timed, elements);

@@ -32,6 +32,8 @@ import java.util.Map;
  */
 final class MergeCommand implements Command {
     static final String DEFAULT_SHARD_SIZE = "5B";
+    static final int DEFAULT_STREAMS = 2;
+    private static final int MAX_STREAMS = 8;
 
     @Override
     public String name() {
@@ -57,6 +59,10 @@ final class MergeCommand implements Command {
         o.addOption(Option.builder().longOpt("devices").hasArg().argName("LIST")
                 .desc("several engines, one merging pipeline each, sharing the writer: e.g. 0,1 (CUDA devices)"
                         + " or cuda:0,opencl:1").build());
+        o.addOption(Option.builder().longOpt("streams").hasArg().argName("N")
+                .desc("merging pipelines per accelerator, each with its own stream or queue, so that one's copies"
+                        + " overlap another's kernels (default " + DEFAULT_STREAMS + "; the CPU engine takes 1)")
+                .build());
         o.addOption(Option.builder().longOpt("out-shard-size").hasArg().argName("SIZE")
                 .desc("maximum bytes per output shard, e.g. 5B, 500M (default " + DEFAULT_SHARD_SIZE + ")").build());
         o.addOption(Option.builder().longOpt("seed").hasArg().argName("N")
@@ -93,6 +99,11 @@ final class MergeCommand implements Command {
         long shardSize = ShardSize.parse(line.getOptionValue("out-shard-size", DEFAULT_SHARD_SIZE));
         long seed = Arguments.nonNegativeLong(line, line.hasOption("random-seed") ? "random-seed" : "seed", 0);
         int threads = Arguments.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors());
+        int streams = Arguments.positiveInt(line, "streams", DEFAULT_STREAMS);
+        if (streams > MAX_STREAMS) {
+            throw new UsageException("--streams " + streams + ": at most " + MAX_STREAMS
+                    + " (beyond two or three, more streams only hold more memory)");
+        }
         boolean quiet = line.hasOption("quiet");
 
         boolean allowCrimes = line.hasOption("allow-crimes");
@@ -101,7 +112,7 @@ final class MergeCommand implements Command {
         MergeConfig config = ConfigLoader.load(configPath);
         Warnings warnings = new Warnings();
         try (MergePlan plan = Planner.plan(config, new Planner.Options(allowCrimes), warnings);
-             Engines engines = Engines.open(devices, threads, MemorySize.deviceBudget(line))) {
+             Engines engines = Engines.open(devices, threads, MemorySize.deviceBudget(line), streams)) {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
                     Map.of());
             MergeIdentity identity = MergeIdentity.of(plan, InputWatch.of(plan).stamps(), seed, allowCrimes,

@@ -204,13 +204,15 @@ class EveryMethodTest {
 
     /**
      * Output bytes never depend on how the work was scheduled: thread counts, shard sizes (so writer hand-offs at
-     * other places), the device engine under a device-memory budget, or several engines sharing the jobs.
+     * other places), the device engine under a device-memory budget with one or three streams, or several engines
+     * sharing the jobs.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("scheduled")
     void theBytesDoNotDependOnTheSchedule(String method) throws IOException {
         String[][] schedules = {{"--device", "cpu", "-j", "1"}, {"--device", "cpu", "-j", "2"},
-            {"--device", "cpu", "-j", "3"}, {"--device", "opencl", "--max-device-memory", "16M"},
+            {"--device", "cpu", "-j", "3"}, {"--device", "opencl", "--max-device-memory", "16M", "--streams", "1"},
+            {"--device", "opencl", "--max-device-memory", "48M", "--streams", "3"},
             {"--devices", "cpu,opencl,cpu", "-j", "1"}};
         for (String[] schedule : schedules) {
             Path out = dir.resolve(method + "-schedule-" + System.nanoTime());

@@ -75,7 +75,23 @@ class MergeCommandTest {
         assertFalse(Files.exists(out.resolve("model.safetensors")));
         Run two = cli("merge", linearConfig("").toString(), out.toString(), "--devices", "cpu,cpu", "-j", "1");
         assertEquals(0, two.status(), two.err());
-        assertTrue(two.out().contains("on cpu-vector, cpu-vector"), two.out());
+        assertTrue(two.out().contains("on cpu-vector ×2,"), two.out());
+    }
+
+    @Test
+    void streamsOpenSeveralEnginesOnAnAcceleratorAndOneOnTheCpu() throws IOException {
+        Run opencl = cli("merge", linearConfig("").toString(), out.toString(), "--device", "opencl", "--streams", "3");
+        assertEquals(0, opencl.status(), opencl.err());
+        assertTrue(opencl.out().matches("(?s).* on opencl:0 [^\\n]* ×3, seed .*"), opencl.out());
+        Run cpu = cli("merge", linearConfig("").toString(), out.resolve("cpu").toString(), "--device", "cpu",
+                "--streams", "3", "-j", "1");
+        assertEquals(0, cpu.status(), cpu.err());
+        assertTrue(cpu.out().contains(" on cpu-vector, seed "), cpu.out());
+        for (String bad : List.of("0", "9", "two")) {
+            Run r = cli("merge", linearConfig("").toString(), out.resolve("bad").toString(), "--streams", bad);
+            assertEquals(2, r.status(), bad);
+            assertTrue(r.err().contains("--streams"), r.err());
+        }
     }
 
     @Test

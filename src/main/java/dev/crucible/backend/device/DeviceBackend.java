@@ -43,21 +43,22 @@ public final class DeviceBackend implements Backend {
 
     /** The engine on {@code device}, holding at most the default budget of device memory. */
     public DeviceBackend(Device device) {
-        this(device, 0, 0);
+        this(device, 0, 1, 0);
     }
 
     /**
-     * The engine on {@code device}, holding at most {@code budget} bytes of device memory ({@code --max-device-memory};
-     * 0: a quarter of the device's memory, at most 8 GiB). Half the budget sizes the windows, half may keep inputs
-     * resident; a small budget gives small windows, and the results are the same. Windows hold at most
+     * One of {@code streams} engines on {@code device} that share {@code budget} bytes of device memory
+     * ({@code --max-device-memory}; 0: a quarter of the device's memory, at most 8 GiB): this one holds at most its
+     * {@code 1/streams} share. Half the share sizes the windows, half may keep inputs resident; a small budget gives
+     * small windows, and the results are the same. Windows hold at most
      * {@code windowCap} elements (rounded to a multiple of 65,536; 0: no cap), which lets tests cross window
      * boundaries on small tensors. A window never splits what a call needs whole (a block of DELLA's fibres); when
      * that needs more than the budget, the call fails with a clear error.
      */
-    public DeviceBackend(Device device, long budget, long windowCap) {
+    public DeviceBackend(Device device, long budget, int streams, long windowCap) {
         this.device = device;
         this.windowCap = windowCap > 0 ? Math.max(ALIGNMENT, windowCap / ALIGNMENT * ALIGNMENT) : Long.MAX_VALUE;
-        this.memory = new DeviceMemory(budget > 0 ? budget : Math.min(DEFAULT_BUDGET, device.memory() / 4));
+        this.memory = new DeviceMemory(budget > 0 ? budget : Math.min(DEFAULT_BUDGET, device.memory() / 4), streams);
         this.scratch = new Scratch(device, memory);
         this.masks = new Masks(device, scratch);
         this.residency = new Residency(device, memory, memory.budget() / 2);

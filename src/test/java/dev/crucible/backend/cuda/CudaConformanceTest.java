@@ -18,6 +18,6 @@ class CudaConformanceTest extends EngineConformance {
     protected List<Engine> engines() {
         return List.of(new Engine("cuda", new DeviceBackend(DeviceCatalog.open("cuda")), false),
                 new Engine("cuda, windows of two chunks",
-                        new DeviceBackend(DeviceCatalog.open("cuda"), 0, 2 * Threshold.CHUNK), false));
+                        new DeviceBackend(DeviceCatalog.open("cuda"), 0, 1, 2 * Threshold.CHUNK), false));
     }
 }

@@ -17,6 +17,6 @@ class OpenClConformanceTest extends EngineConformance {
     protected List<Engine> engines() {
         return List.of(new Engine("opencl", new DeviceBackend(DeviceCatalog.open("opencl")), false),
                 new Engine("opencl, windows of two chunks",
-                        new DeviceBackend(DeviceCatalog.open("opencl"), 0, 2 * Threshold.CHUNK), false));
+                        new DeviceBackend(DeviceCatalog.open("opencl"), 0, 1, 2 * Threshold.CHUNK), false));
     }
 }
