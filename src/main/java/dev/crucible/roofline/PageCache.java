@@ -1,4 +1,4 @@
-package dev.crucible.bench;
+package dev.crucible.roofline;
 
 import dev.crucible.CrucibleException;
 import dev.crucible.io.CLibrary;
@@ -16,19 +16,22 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Drops files from the Linux page cache so that the next read comes from the disk: for each file, through the C
- * library (FFM downcalls), {@code open(O_RDONLY)}, {@code fdatasync} (dirty pages cannot be dropped),
- * {@code posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)} and {@code close}; then {@code mincore} over a mapping of the
- * file checks that the pages are really gone (tmpfs, for one, accepts the advice and keeps them). Any failure is a
- * {@link CrucibleException} whose message says why, for "disk read: not measured (why)".
+ * The Linux page cache's hold on files, through the C library (FFM downcalls). {@link #residentPages} asks
+ * {@code mincore} over a mapping of a file which of its pages are cached, without changing anything.
+ * {@link #evict} drops files from the cache so that the next read comes from the disk (the bench's cold runs): for
+ * each file {@code open(O_RDONLY)}, {@code fdatasync} (dirty pages cannot be dropped),
+ * {@code posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)} and {@code close}; then {@code mincore} checks that the pages
+ * are really gone (tmpfs, for one, accepts the advice and keeps them). Any failure is a {@link CrucibleException}
+ * whose message says why, for "disk read: not measured (why)".
  */
-final class PageCache {
+public final class PageCache {
     /** At most this fraction of the pages may stay resident after eviction (another process may be reading). */
-    static final double MAX_RESIDENT = 0.05;
+    public static final double MAX_RESIDENT = 0.05;
 
     private static final int O_RDONLY = 0;
     /** {@code POSIX_FADV_DONTNEED} of glibc's {@code bits/fcntl.h}: 6 on 64-bit s390, 4 everywhere else. */
@@ -38,7 +41,7 @@ final class PageCache {
     }
 
     /** Evicts every file, then checks that at most {@link #MAX_RESIDENT} of their pages are still cached. */
-    static void evict(List<Path> files) throws IOException {
+    public static void evict(List<Path> files) throws IOException {
         for (Path file : files) {
             evict(file);
         }
@@ -50,29 +53,51 @@ final class PageCache {
     }
 
     /** The fraction of the files' pages that are in the page cache. */
-    static double resident(List<Path> files) throws IOException {
-        Libc libc = Libc.get();
+    public static double resident(List<Path> files) throws IOException {
         long pages = 0;
         long cached = 0;
         for (Path file : files) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-                long size = ch.size();
-                if (size == 0) {
-                    continue;
-                }
-                long n = Math.ceilDiv(size, libc.pageSize);
-                MemorySegment vector = arena.allocate(n);
-                MemorySegment state = arena.allocate(Libc.CALL_STATE);
-                int rc = (int) Libc.invoke(libc.mincore, state, ch.map(FileChannel.MapMode.READ_ONLY, 0, size,
-                        arena), size, vector);
-                libc.check(rc, state, "mincore", file);
-                for (long i = 0; i < n; i++) {
-                    cached += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
-                }
-                pages += n;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                pages += Math.ceilDiv(ch.size(), pageSize());
+                cached += residentPages(ch, file).cardinality();
             }
         }
         return pages == 0 ? 0 : (double) cached / pages;
+    }
+
+    /** The pages of {@code file} in the page cache: bit i stands for bytes [i·{@link #pageSize}, (i + 1)·pageSize). */
+    public static BitSet residentPages(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return residentPages(ch, file);
+        }
+    }
+
+    /** The size of a page of memory, the unit of the page cache. */
+    public static long pageSize() {
+        return Libc.get().pageSize;
+    }
+
+    private static BitSet residentPages(FileChannel ch, Path file) throws IOException {
+        Libc libc = Libc.get();
+        long size = ch.size();
+        BitSet resident = new BitSet();
+        if (size == 0) {
+            return resident;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long n = Math.ceilDiv(size, libc.pageSize);
+            MemorySegment vector = arena.allocate(n);
+            MemorySegment state = arena.allocate(Libc.CALL_STATE);
+            int rc = (int) Libc.invoke(libc.mincore, state, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena),
+                    size, vector);
+            libc.check(rc, state, "mincore", file);
+            for (int i = 0; i < n; i++) {
+                if ((vector.get(ValueLayout.JAVA_BYTE, i) & 1) != 0) {
+                    resident.set(i);
+                }
+            }
+        }
+        return resident;
     }
 
     private static void evict(Path file) {

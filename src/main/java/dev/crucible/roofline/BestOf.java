@@ -1,21 +1,25 @@
-package dev.crucible.bench;
+package dev.crucible.roofline;
 
 import java.io.IOException;
 
 /** The fastest of a few timed runs: what a link allows at best, the measure the roofline is built from. */
-final class BestOf {
+public final class BestOf {
+    /** Runs per link: enough to step over one disturbed run, few enough to keep probes short. */
+    public static final int RUNS = 3;
+
     /** One timed run. */
     @FunctionalInterface
-    interface Run {
+    public interface Run {
         double seconds() throws IOException;
     }
 
     private BestOf() {
     }
 
-    static double seconds(int runs, Run run) throws IOException {
+    /** The fewest seconds of {@link #RUNS} runs. */
+    public static double seconds(Run run) throws IOException {
         double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < runs; r++) {
+        for (int r = 0; r < RUNS; r++) {
             best = Math.min(best, run.seconds());
         }
         return best;
