@@ -2,7 +2,6 @@ package dev.crucible.roofline;
 
 import dev.crucible.backend.device.Device;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -19,7 +18,7 @@ public record DeviceLinks(String name, double h2d, double d2h) {
     public static final long BYTES = 256L << 20;
 
     /** Measures {@code device} with a buffer of at most {@code maxBytes}; leaves the device open. */
-    public static DeviceLinks measure(Device device, long maxBytes) throws IOException {
+    public static DeviceLinks measure(Device device, long maxBytes) {
         long n = Math.min(Math.min(BYTES, maxBytes), Math.min(device.maxAllocation(), device.memory() / 4));
         try (Arena arena = Arena.ofConfined(); Device.Buffer buffer = device.allocate(n)) {
             MemorySegment host = arena.allocate(n, 4096).fill((byte) 1);

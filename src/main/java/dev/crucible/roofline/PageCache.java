@@ -2,6 +2,7 @@ package dev.crucible.roofline;
 
 import dev.crucible.CrucibleException;
 import dev.crucible.io.CLibrary;
+import dev.crucible.io.IoErrors;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The Linux page cache's hold on files, through the C library (FFM downcalls). {@link #residentPages} asks
+ * The Linux page cache's hold on files, through the C library (FFM downcalls). {@link #residency} asks
  * {@code mincore} over a mapping of a file which of its pages are cached, without changing anything.
  * {@link #evict} drops files from the cache so that the next read comes from the disk (the bench's cold runs): for
  * each file {@code open(O_RDONLY)}, {@code fdatasync} (dirty pages cannot be dropped),
@@ -40,8 +41,20 @@ public final class PageCache {
     private PageCache() {
     }
 
+    /**
+     * Which pages of one file are in the page cache.
+     *
+     * @param bytes  the file's size
+     * @param cached bit i stands for bytes [i·{@link #pageSize}, (i + 1)·pageSize)
+     */
+    public record Residency(long bytes, BitSet cached) {
+        public long pages() {
+            return Math.ceilDiv(bytes, pageSize());
+        }
+    }
+
     /** Evicts every file, then checks that at most {@link #MAX_RESIDENT} of their pages are still cached. */
-    public static void evict(List<Path> files) throws IOException {
+    public static void evict(List<Path> files) {
         for (Path file : files) {
             evict(file);
         }
@@ -53,51 +66,45 @@ public final class PageCache {
     }
 
     /** The fraction of the files' pages that are in the page cache. */
-    public static double resident(List<Path> files) throws IOException {
+    public static double resident(List<Path> files) {
         long pages = 0;
         long cached = 0;
         for (Path file : files) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                pages += Math.ceilDiv(ch.size(), pageSize());
-                cached += residentPages(ch, file).cardinality();
-            }
+            Residency r = residency(file);
+            pages += r.pages();
+            cached += r.cached().cardinality();
         }
         return pages == 0 ? 0 : (double) cached / pages;
     }
 
-    /** The pages of {@code file} in the page cache: bit i stands for bytes [i·{@link #pageSize}, (i + 1)·pageSize). */
-    public static BitSet residentPages(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return residentPages(ch, file);
+    /** Asks {@code mincore} which pages of {@code file} are cached, over a read-only mapping of the file. */
+    public static Residency residency(Path file) {
+        Libc libc = Libc.get();
+        BitSet cached = new BitSet();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = ch.size();
+            if (size > 0) {
+                long n = Math.ceilDiv(size, libc.pageSize);
+                MemorySegment vector = arena.allocate(n);
+                MemorySegment state = arena.allocate(Libc.CALL_STATE);
+                int rc = (int) Libc.invoke(libc.mincore, state, ch.map(FileChannel.MapMode.READ_ONLY, 0, size,
+                        arena), size, vector);
+                libc.check(rc, state, "mincore", file);
+                for (int i = 0; i < n; i++) {
+                    if ((vector.get(ValueLayout.JAVA_BYTE, i) & 1) != 0) {
+                        cached.set(i);
+                    }
+                }
+            }
+            return new Residency(size, cached);
+        } catch (IOException e) {
+            throw new CrucibleException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
     /** The size of a page of memory, the unit of the page cache. */
     public static long pageSize() {
         return Libc.get().pageSize;
-    }
-
-    private static BitSet residentPages(FileChannel ch, Path file) throws IOException {
-        Libc libc = Libc.get();
-        long size = ch.size();
-        BitSet resident = new BitSet();
-        if (size == 0) {
-            return resident;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            long n = Math.ceilDiv(size, libc.pageSize);
-            MemorySegment vector = arena.allocate(n);
-            MemorySegment state = arena.allocate(Libc.CALL_STATE);
-            int rc = (int) Libc.invoke(libc.mincore, state, ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena),
-                    size, vector);
-            libc.check(rc, state, "mincore", file);
-            for (int i = 0; i < n; i++) {
-                if ((vector.get(ValueLayout.JAVA_BYTE, i) & 1) != 0) {
-                    resident.set(i);
-                }
-            }
-        }
-        return resident;
     }
 
     private static void evict(Path file) {

@@ -16,7 +16,8 @@ import java.util.List;
  * One timed pass over a storage link: reading byte ranges (large sequential reads into one 64 MiB buffer, as the
  * merge's read-ahead brings inputs in) or writing a file and forcing it to the device, as the merge's shard writer
  * does before it renames a shard. Whether a read measures the page cache or the disk depends on where the bytes are;
- * the callers choose them. Failures are one-line {@link CrucibleException}s naming the file.
+ * the callers choose them ({@link MergeLinks} for a merge, the bench for its runs). Failures are one-line
+ * {@link CrucibleException}s naming the file.
  */
 public final class StorageProbes {
     /**
