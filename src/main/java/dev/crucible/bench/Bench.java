@@ -1,6 +1,9 @@
 package dev.crucible.bench;
 
 import dev.crucible.CrucibleException;
+import dev.crucible.roofline.DeviceLinks;
+import dev.crucible.roofline.PageCache;
+import dev.crucible.roofline.Roofline;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,9 @@
 package dev.crucible.bench;
 
 import dev.crucible.exec.Sizes;
+import dev.crucible.roofline.BestOf;
+import dev.crucible.roofline.PageCache;
+import dev.crucible.roofline.Roofline;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +42,7 @@ final class BenchReport {
                 + " %s bf16 each, in %s%n", options.size(), options.shape().layers(), options.shape().hidden(),
                 options.shape().intermediate(), options.shape().vocab(), Sizes.human(models.modelBytes()),
                 models.base().getParent());
-        out.printf("links, best of %d:%n", StorageLinks.RUNS);
+        out.printf("links, best of %d:%n", BestOf.RUNS);
         link("page-cache read", links.cacheRead());
         if (links.cached() < 1 - PageCache.MAX_RESIDENT) {
             out.printf(Locale.ROOT, "  (only %.0f%% of the inputs stay in the page cache: warm reads partly come from"
@@ -77,11 +80,11 @@ final class BenchReport {
         StringBuilder s = new StringBuilder(CSV_HEADER).append('\n');
         for (BenchResult r : results) {
             Roofline.Links l = r.links();
-            s.append(String.join(",", r.device(), r.method(), options.size(), options.shapeText(), l.read(),
+            s.append(String.join(",", r.device(), r.method(), options.size(), options.shapeText(), l.read().name(),
                     Integer.toString(r.runs()), number(r.first()), number(r.best()), Long.toString(r.read()),
                     Long.toString(r.written()), number(r.bytesPerSecond() / 1e9), number(r.roofline().seconds()),
                     r.roofline().bound(), number(r.efficiency()), number(r.roofline().serialSeconds()),
-                    number(l.readBps() / 1e9), number(l.writeBps() / 1e9),
+                    number(l.read().bytesPerSecond() / 1e9), number(l.writeBps() / 1e9),
                     number(l.h2dBps() / 1e9), number(l.d2hBps() / 1e9))).append('\n');
         }
         Files.writeString(csv, s);

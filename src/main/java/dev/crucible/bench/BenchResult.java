@@ -1,5 +1,7 @@
 package dev.crucible.bench;
 
+import dev.crucible.roofline.Roofline;
+
 /**
  * One (engine, method) of the bench: its timed merges and its roofline.
  *

@@ -3,6 +3,8 @@ package dev.crucible.bench;
 import dev.crucible.backend.Backend;
 import dev.crucible.backend.Backends;
 import dev.crucible.backend.DeviceCatalog;
+import dev.crucible.backend.device.Device;
+import dev.crucible.roofline.DeviceLinks;
 
 import java.io.IOException;
 
@@ -18,8 +20,10 @@ record Engine(String spec, String name, DeviceLinks links) {
     /** Opens {@code spec} to name it and, for an accelerator, measure its links; throws when it cannot open. */
     static Engine open(String spec, int threads) throws IOException {
         if (DeviceCatalog.names(spec)) {
-            DeviceLinks links = DeviceLinks.measure(spec);
-            return new Engine(spec, links.name(), links);
+            try (Device device = DeviceCatalog.open(spec)) {
+                DeviceLinks links = DeviceLinks.measure(device, DeviceLinks.BYTES);
+                return new Engine(spec, links.name(), links);
+            }
         }
         try (Backend backend = Backends.open(spec, threads)) {
             return new Engine(spec, spec.equals("cpu") ? backend.name() + ", " + threads + " threads" : backend.name(),

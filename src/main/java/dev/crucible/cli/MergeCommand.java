@@ -9,6 +9,7 @@ import dev.crucible.exec.Executor;
 import dev.crucible.exec.InputWatch;
 import dev.crucible.exec.Progress;
 import dev.crucible.exec.Sizes;
+import dev.crucible.io.FileStamp;
 import dev.crucible.io.ShardPlan;
 import dev.crucible.output.MergeIdentity;
 import dev.crucible.output.MergeJournal;
@@ -16,6 +17,7 @@ import dev.crucible.output.OutputDirectory;
 import dev.crucible.plan.MergePlan;
 import dev.crucible.plan.Planner;
 import dev.crucible.plan.TensorJob;
+import dev.crucible.roofline.MergeLinks;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -80,6 +82,9 @@ final class MergeCommand implements Command {
                 + " shards (checked against its journal); starts a new merge if OUT holds none").build());
         o.addOption(Option.builder().longOpt("strict").desc("NaN or Inf in any input or output tensor is an error"
                 + " (default: a warning for output tensors)").build());
+        o.addOption(Option.builder().longOpt("roofline").desc("end the summary with the merge's time against the I/O"
+                + " roofline (efficiency); costs a few seconds before the merge to measure the links: reading samples"
+                + " of the inputs, writing and deleting up to 256 MiB in OUT, copies to and from each GPU").build());
         return o;
     }
 
@@ -90,6 +95,10 @@ final class MergeCommand implements Command {
         Path outDir = Arguments.path(args.get(1));
         if (line.hasOption("copy-tokenizer") && line.hasOption("no-copy-tokenizer")) {
             throw new UsageException("--copy-tokenizer and --no-copy-tokenizer contradict each other");
+        }
+        if (line.hasOption("roofline") && line.hasOption("quiet")) {
+            throw new UsageException("--roofline adds a line to the summary, which --quiet leaves out; drop one of"
+                    + " them");
         }
         if (line.hasOption("devices") && (line.hasOption("device") || line.hasOption("cuda"))) {
             throw new UsageException("--devices names the engines itself; leave out --device and --cuda");
@@ -105,18 +114,20 @@ final class MergeCommand implements Command {
                     + " (beyond two or three, more streams only hold more memory)");
         }
         boolean quiet = line.hasOption("quiet");
+        long deviceBudget = MemorySize.deviceBudget(line);
 
         boolean allowCrimes = line.hasOption("allow-crimes");
         boolean resume = line.hasOption("resume");
+        boolean roofline = line.hasOption("roofline");
 
         MergeConfig config = ConfigLoader.load(configPath);
         Warnings warnings = new Warnings();
         try (MergePlan plan = Planner.plan(config, new Planner.Options(allowCrimes), warnings);
-             Engines engines = Engines.open(devices, threads, MemorySize.deviceBudget(line), streams)) {
+             Engines engines = Engines.open(devices, threads, deviceBudget, streams)) {
             ShardPlan shards = ShardPlan.plan(plan.jobs().stream().map(TensorJob::spec).toList(), shardSize,
                     Map.of());
-            MergeIdentity identity = MergeIdentity.of(plan, InputWatch.of(plan).stamps(), seed, allowCrimes,
-                    shardSize, shards);
+            List<FileStamp> inputs = InputWatch.of(plan).stamps();
+            MergeIdentity identity = MergeIdentity.of(plan, inputs, seed, allowCrimes, shardSize, shards);
             try (OutputDirectory target = OutputDirectory.prepare(outDir, plan,
                     new OutputDirectory.Options(!line.hasOption("no-copy-tokenizer"), seed, resume), warnings)) {
                 MergeJournal journal = target.begin(identity, shards);
@@ -131,6 +142,10 @@ final class MergeCommand implements Command {
                                 shards.shards().size() - journal.completeCount());
                     }
                 }
+                // measured before the progress clock starts: the probes are not the merge's time
+                MergeLinks links = !roofline || work.tensors() == 0 ? null
+                        : MergeLinks.measure(inputs.stream().map(FileStamp::path).toList(), outDir, work.written(),
+                                engines.all(), deviceBudget > 0 ? deviceBudget : Long.MAX_VALUE);
                 Progress progress = Progress.of(Progress.styleFor(quiet), System.err, work.tensors(), work.bytes());
                 long hostBudget = MemorySize.hostBudget(line);
                 Executor executor = new Executor(plan, engines.all(), seed, warnings, progress,
@@ -142,9 +157,15 @@ final class MergeCommand implements Command {
                 }
                 target.finish(shards);
                 if (!quiet) {
+                    double seconds = progress.seconds();
                     out.printf(Locale.ROOT, "wrote %s: %d shard(s), %s in %.2f s (%s/s read + written)%n", outDir,
-                            shards.shards().size(), Sizes.human(plan.bytesWritten()), progress.seconds(),
+                            shards.shards().size(), Sizes.human(plan.bytesWritten()), seconds,
                             Sizes.human((long) progress.bytesPerSecond()));
+                    if (links != null) {
+                        out.println(RooflineLine.of(links, work.read(), work.written(), seconds));
+                    } else if (roofline) {
+                        out.println("roofline: not measured (no tensors left to merge)");
+                    }
                     out.printf("memory: output buffers %s (--max-host-memory %s), device peak %s%n",
                             Sizes.human(executor.hostBytes()), Sizes.human(hostBudget),
                             Sizes.human(engines.devicePeakBytes()));

@@ -53,8 +53,14 @@ public final class Executor {
         public static final Options DEFAULT = new Options(false, Long.MAX_VALUE);
     }
 
-    /** Work left: tensors to compute and bytes to move (read + written). */
-    public record Work(int tensors, long bytes) {
+    /**
+     * Work left: tensors to compute and bytes to move.
+     *
+     * @param bytes   read + written, as progress counts them: an input shared by several tensors once for each
+     * @param read    R of the roofline: the distinct input tensors those tensors read
+     * @param written W of the roofline: their output bytes
+     */
+    public record Work(int tensors, long bytes, long read, long written) {
     }
 
     private final MergePlan plan;
@@ -210,17 +216,16 @@ public final class Executor {
     /** What {@link #writeShards(ShardPlan, Path, ShardLog)} has to do: the shards the log does not hold complete. */
     public static Work remaining(MergePlan plan, ShardPlan shards, ShardLog log) {
         Map<String, TensorJob> byName = byName(plan);
-        int tensors = 0;
-        long bytes = 0;
+        List<TensorJob> jobs = new ArrayList<>();
         for (ShardPlan.Shard shard : shards.shards()) {
             if (!log.isComplete(shard)) {
                 for (TensorInfo t : shard.layout().tensors()) {
-                    tensors++;
-                    bytes += ShardStream.moved(byName.get(t.name()));
+                    jobs.add(byName.get(t.name()));
                 }
             }
         }
-        return new Work(tensors, bytes);
+        return new Work(jobs.size(), jobs.stream().mapToLong(ShardStream::moved).sum(),
+                TensorJob.distinctInputBytes(jobs), jobs.stream().mapToLong(TensorJob::outputBytes).sum());
     }
 
     private static Map<String, TensorJob> byName(MergePlan plan) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * Functions of the platform's C library, called through FFM downcalls where the JDK offers no API: {@code madvise}
- * to read inputs ahead, {@code malloc} for output buffers that need no zeroing, page-cache control for the
- * benchmark. Native access is enabled by the launchers ({@code --enable-native-access=ALL-UNNAMED}).
+ * to read inputs ahead, {@code malloc} for output buffers that need no zeroing, the page-cache queries and control
+ * of the roofline's link probes. Native access is enabled by the launchers ({@code --enable-native-access=ALL-UNNAMED}).
  */
 public final class CLibrary {
     private CLibrary() {

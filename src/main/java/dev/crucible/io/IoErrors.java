@@ -7,11 +7,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
 /** Turns I/O exceptions into the short reason shown after a path ("no such file", "No space left on device"). */
-final class IoErrors {
+public final class IoErrors {
     private IoErrors() {
     }
 
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or directory";
         }

@@ -117,7 +117,7 @@ public final class Planner {
             throw new CrucibleException("the config selects no tensors to write (empty slices?)");
         }
         return new MergePlan(config, method, List.copyOf(models), donorIndex(), List.copyOf(jobs),
-                List.copyOf(layerCounts), unconsumed(), bytesRead(),
+                List.copyOf(layerCounts), unconsumed(), TensorJob.distinctInputBytes(jobs),
                 jobs.stream().mapToLong(TensorJob::outputBytes).sum(),
                 jobs.stream().mapToLong(TensorJob::outputBytes).max().orElse(0));
     }
@@ -578,18 +578,5 @@ public final class Planner {
             }
         }
         return out;
-    }
-
-    private long bytesRead() {
-        Set<String> seen = new HashSet<>();
-        long total = 0;
-        for (TensorJob job : jobs) {
-            for (JobInput in : job.allInputs()) {
-                if (seen.add(in.model() + "\u0000" + in.tensor())) {
-                    total += in.info().byteSize();
-                }
-            }
-        }
-        return total;
     }
 }

@@ -4,8 +4,11 @@ import dev.crucible.io.DType;
 import dev.crucible.io.TensorSpec;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +47,20 @@ public record TensorJob(String name, DType dtype, long[] shape, Kind kind, List<
     /** Every input, base first when present. */
     public List<JobInput> allInputs() {
         return base == null ? inputs : Stream.concat(Stream.of(base), inputs.stream()).toList();
+    }
+
+    /** Bytes of the distinct input tensors {@code jobs} read: a tensor several jobs share is read once. */
+    public static long distinctInputBytes(Collection<TensorJob> jobs) {
+        Set<String> seen = new HashSet<>();
+        long total = 0;
+        for (TensorJob job : jobs) {
+            for (JobInput in : job.allInputs()) {
+                if (seen.add(in.model() + "\u0000" + in.tensor())) {
+                    total += in.info().byteSize();
+                }
+            }
+        }
+        return total;
     }
 
     @Override

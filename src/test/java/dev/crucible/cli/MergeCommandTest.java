@@ -7,6 +7,7 @@ import dev.crucible.demo.TinyLlama;
 import dev.crucible.io.Checkpoint;
 import dev.crucible.io.DType;
 import dev.crucible.io.FloatFormats;
+import dev.crucible.roofline.StorageProbes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -276,5 +279,61 @@ class MergeCommandTest {
                 .status());
         assertArrayEquals(Files.readAllBytes(ref.resolve("model.safetensors")),
                 Files.readAllBytes(vec.resolve("model.safetensors")));
+    }
+
+    @Test
+    void rooflineEndsTheSummaryWithAnEfficiencyAndRemovesItsProbeFile() throws IOException {
+        Run plain = cli("merge", linearConfig("").toString(), dir.resolve("plain").toString());
+        assertEquals(0, plain.status(), plain.err());
+        assertFalse(plain.out().contains("roofline"), "no figure unless asked: " + plain.out());
+
+        Run r = cli("merge", linearConfig("").toString(), out.toString(), "--roofline");
+        assertEquals(0, r.status(), r.err());
+        Matcher line = Pattern.compile("(?m)^roofline: (\\S+) s \\((cache|disk|read|write)-bound: read .+;"
+                + " write .+/s\\), efficiency (\\S+)$").matcher(r.out());
+        assertTrue(line.find(), r.out());
+        assertTrue(Double.parseDouble(line.group(1)) > 0, line.group());
+        double efficiency = Double.parseDouble(line.group(3));
+        assertTrue(efficiency > 0 && efficiency <= 2, line.group());
+        assertTrue(r.out().indexOf("roofline: ") < r.out().indexOf("memory: output buffers"), r.out());
+        assertNoProbeFile(out);
+
+        Run again = cli("merge", linearConfig("").toString(), out.toString(), "--roofline", "--resume");
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().contains("roofline: not measured (no tensors left to merge)"), again.out());
+    }
+
+    @Test
+    void rooflineProbeFileIsGoneWhenTheMergeFailsAfterIt() throws IOException {
+        String up = "model.layers.1.mlp.up_proj.weight";
+        Path nan = TestModels.model(dir, "nan", TestModels.SMALL, (t, i, base) -> t.equals(up) && i == 0 ? Float.NaN
+                : 0f, Long.MAX_VALUE);
+        Path config = TestModels.config(dir, """
+                merge_method: linear
+                models:
+                  - model: %s
+                    parameters: {weight: 0.6}
+                  - model: %s
+                    parameters: {weight: 0.4}
+                """.formatted(nan, b));
+        Run r = cli("merge", config.toString(), out.toString(), "--roofline", "--strict");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(up + " of " + nan + " holds 1 NaN/Inf value (--strict)"), "failed while merging: "
+                + r.err());
+        assertNoProbeFile(out);
+    }
+
+    @Test
+    void rooflineAndQuietContradictEachOther() {
+        Run r = cli("merge", linearConfig("").toString(), out.toString(), "--roofline", "--quiet");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--roofline adds a line to the summary, which --quiet leaves out"), r.err());
+    }
+
+    private static void assertNoProbeFile(Path dir) throws IOException {
+        assertFalse(Files.exists(dir.resolve(StorageProbes.WRITE_PROBE)));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".partial")));
+        }
     }
 }

@@ -75,6 +75,11 @@ public final class DeviceBackend implements Backend {
         return device.name();
     }
 
+    /** The accelerator this engine drives: {@code crucible merge --roofline} times its links to the host. */
+    public Device device() {
+        return device;
+    }
+
     @Override
     public void beginTensor() {
         residency.begin();

@@ -1,7 +1,8 @@
-package dev.crucible.bench;
+package dev.crucible.roofline;
 
 import dev.crucible.CrucibleException;
 import dev.crucible.io.CLibrary;
+import dev.crucible.io.IoErrors;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,19 +17,22 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Drops files from the Linux page cache so that the next read comes from the disk: for each file, through the C
- * library (FFM downcalls), {@code open(O_RDONLY)}, {@code fdatasync} (dirty pages cannot be dropped),
- * {@code posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)} and {@code close}; then {@code mincore} over a mapping of the
- * file checks that the pages are really gone (tmpfs, for one, accepts the advice and keeps them). Any failure is a
- * {@link CrucibleException} whose message says why, for "disk read: not measured (why)".
+ * The Linux page cache's hold on files, through the C library (FFM downcalls). {@link #residency} asks
+ * {@code mincore} over a mapping of a file which of its pages are cached, without changing anything.
+ * {@link #evict} drops files from the cache so that the next read comes from the disk (the bench's cold runs): for
+ * each file {@code open(O_RDONLY)}, {@code fdatasync} (dirty pages cannot be dropped),
+ * {@code posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)} and {@code close}; then {@code mincore} checks that the pages
+ * are really gone (tmpfs, for one, accepts the advice and keeps them). Any failure is a {@link CrucibleException}
+ * whose message says why, for "disk read: not measured (why)".
  */
-final class PageCache {
+public final class PageCache {
     /** At most this fraction of the pages may stay resident after eviction (another process may be reading). */
-    static final double MAX_RESIDENT = 0.05;
+    public static final double MAX_RESIDENT = 0.05;
 
     private static final int O_RDONLY = 0;
     /** {@code POSIX_FADV_DONTNEED} of glibc's {@code bits/fcntl.h}: 6 on 64-bit s390, 4 everywhere else. */
@@ -37,8 +41,20 @@ final class PageCache {
     private PageCache() {
     }
 
+    /**
+     * Which pages of one file are in the page cache.
+     *
+     * @param bytes  the file's size
+     * @param cached bit i stands for bytes [i·{@link #pageSize}, (i + 1)·pageSize)
+     */
+    public record Residency(long bytes, BitSet cached) {
+        public long pages() {
+            return Math.ceilDiv(bytes, pageSize());
+        }
+    }
+
     /** Evicts every file, then checks that at most {@link #MAX_RESIDENT} of their pages are still cached. */
-    static void evict(List<Path> files) throws IOException {
+    public static void evict(List<Path> files) {
         for (Path file : files) {
             evict(file);
         }
@@ -50,29 +66,45 @@ final class PageCache {
     }
 
     /** The fraction of the files' pages that are in the page cache. */
-    static double resident(List<Path> files) throws IOException {
-        Libc libc = Libc.get();
+    public static double resident(List<Path> files) {
         long pages = 0;
         long cached = 0;
         for (Path file : files) {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-                long size = ch.size();
-                if (size == 0) {
-                    continue;
-                }
+            Residency r = residency(file);
+            pages += r.pages();
+            cached += r.cached().cardinality();
+        }
+        return pages == 0 ? 0 : (double) cached / pages;
+    }
+
+    /** Asks {@code mincore} which pages of {@code file} are cached, over a read-only mapping of the file. */
+    public static Residency residency(Path file) {
+        Libc libc = Libc.get();
+        BitSet cached = new BitSet();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = ch.size();
+            if (size > 0) {
                 long n = Math.ceilDiv(size, libc.pageSize);
                 MemorySegment vector = arena.allocate(n);
                 MemorySegment state = arena.allocate(Libc.CALL_STATE);
                 int rc = (int) Libc.invoke(libc.mincore, state, ch.map(FileChannel.MapMode.READ_ONLY, 0, size,
                         arena), size, vector);
                 libc.check(rc, state, "mincore", file);
-                for (long i = 0; i < n; i++) {
-                    cached += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
+                for (int i = 0; i < n; i++) {
+                    if ((vector.get(ValueLayout.JAVA_BYTE, i) & 1) != 0) {
+                        cached.set(i);
+                    }
                 }
-                pages += n;
             }
+            return new Residency(size, cached);
+        } catch (IOException e) {
+            throw new CrucibleException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
-        return pages == 0 ? 0 : (double) cached / pages;
+    }
+
+    /** The size of a page of memory, the unit of the page cache. */
+    public static long pageSize() {
+        return Libc.get().pageSize;
     }
 
     private static void evict(Path file) {
