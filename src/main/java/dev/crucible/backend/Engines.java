@@ -10,6 +10,11 @@ import java.util.List;
  * @param all the engines, in the order named
  */
 public record Engines(List<Backend> all) implements AutoCloseable {
+    /** Engines per accelerator when {@code --streams} is not given: two, so one's copies overlap the other's kernels. */
+    public static final int DEFAULT_STREAMS = 2;
+    /** The most engines per accelerator: beyond two or three, more only hold more memory. */
+    public static final int MAX_STREAMS = 8;
+
     /**
      * Opens each of {@code devices} ({@link Backends#open(String, int, long, int)}; a bare number {@code N} names
      * {@code cuda:N}); if one fails, those already open are closed.

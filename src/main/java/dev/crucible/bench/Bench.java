@@ -20,8 +20,8 @@ import java.util.List;
  *
  * <pre>
  * scripts/bench [--size tiny|1g|7b] [--layers N] [--hidden N] [--intermediate N] [--vocab N]
- *               [--methods a,b,...] [--devices cpu,opencl,cuda] [--threads N] [--repeat N] [--cold]
- *               [--dir DIR] [--csv FILE]
+ *               [--methods a,b,...] [--devices cpu,opencl,cuda] [--streams N,...] [--threads N] [--repeat N]
+ *               [--cold] [--dir DIR] [--csv FILE]
  * scripts/bench --kernels [--device cuda|opencl|cuda:N|opencl:N] [--elements N] [--repeat N]   ({@link KernelBench})
  * </pre>
  * <ul>
@@ -33,7 +33,8 @@ import java.util.List;
  * <li>{@code --devices} (or {@code --device}): default {@code cpu}; also {@code cpu-reference}, {@code cuda[:N]},
  * {@code opencl[:N]}. Every method runs on every engine; an engine that cannot open prints
  * {@code cuda: unavailable (reason)} and is skipped. {@code --threads}: the CPU engine's threads (default: all
- * cores).</li>
+ * cores). {@code --streams}: the merge's {@code --streams}, a table per count on each accelerator (default 2; e.g.
+ * {@code 1,2} to see what the second stream gains).</li>
  * <li>{@code --repeat N}: merges per (engine, method), default 1; the table shows the first (for the first row, the
  * process's first merge: cold JIT) and the fastest.</li>
  * <li>{@code --cold}: the inputs are evicted from the page cache before every merge and the roofline reads from the
@@ -42,7 +43,7 @@ import java.util.List;
  * method).</li>
  * </ul>
  * CSV columns ({@link BenchReport#CSV_HEADER}; times in seconds, bandwidths in GB/s = 1e9 bytes/s):
- * {@code device} (the {@code --devices} item), {@code method}, {@code size} (preset or {@code custom}), {@code shape}
+ * {@code device} (the {@code --devices} item), {@code streams} (1 on the CPU engines), {@code method}, {@code size} (preset or {@code custom}), {@code shape}
  * ({@code LxHxIxV}), {@code read_link} ({@code cache} or {@code disk}), {@code runs}, {@code first_s},
  * {@code best_s}, {@code read_bytes} (R: distinct input tensor bytes), {@code written_bytes} (W: output tensor
  * bytes), {@code gb_per_s} ((R + W) / best), {@code roofline_s} (the slowest link's time, {@link Roofline}),
@@ -88,7 +89,7 @@ public final class Bench {
         List<String> unavailable = new ArrayList<>();
         for (String spec : o.devices()) {
             try {
-                engines.add(Engine.open(spec, o.threads()));
+                engines.addAll(Engine.open(spec, o.threads()).perStreams(o.streams()));
             } catch (RuntimeException e) {
                 unavailable.add(Engine.unavailable(spec, e));
             }
@@ -119,11 +120,11 @@ public final class Bench {
                     if (o.cold()) {
                         PageCache.evict(inputs);
                     }
-                    double seconds = merge.time(engine.spec(), o.threads());
+                    double seconds = merge.time(engine, o.threads());
                     first = r == 0 ? seconds : first;
                     best = Math.min(best, seconds);
                 }
-                BenchResult result = new BenchResult(engine.spec(), merge.method(), o.repeat(), first, best,
+                BenchResult result = new BenchResult(engine, merge.method(), o.repeat(), first, best,
                         merge.read(), merge.written(), engineLinks, Roofline.of(merge.read(), merge.written(),
                         engineLinks));
                 report.row(result);

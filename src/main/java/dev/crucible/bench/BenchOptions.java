@@ -1,6 +1,7 @@
 package dev.crucible.bench;
 
 import dev.crucible.backend.DeviceCatalog;
+import dev.crucible.backend.Engines;
 import dev.crucible.demo.TinyLlama;
 import dev.crucible.io.DType;
 
@@ -18,13 +19,14 @@ import java.util.function.Predicate;
  * @param shape   the bench models' shape (always bf16, untied head)
  * @param methods merge methods, each one of {@link MergeRun#METHODS}
  * @param devices engines: {@code cpu}, {@code cpu-reference}, {@code cuda[:N]}, {@code opencl[:N]}
+ * @param streams the merges' {@code --streams} on accelerators, one table each
  * @param threads CPU worker threads ({@code --threads} of {@code crucible merge})
  * @param repeat  timed merges per (device, method)
  * @param cold    evict the inputs from the page cache before every merge and bound reads by the disk
  * @param csv     where the CSV goes, or null
  */
-record BenchOptions(String size, TinyLlama shape, List<String> methods, List<String> devices, int threads, int repeat,
-                    boolean cold, Path dir, Path csv) {
+record BenchOptions(String size, TinyLlama shape, List<String> methods, List<String> devices, List<Integer> streams,
+                    int threads, int repeat, boolean cold, Path dir, Path csv) {
 
     /** Model shapes by name: {@code tiny} a few MB per model (tests), {@code 1g} ≈ 1.08 GB, {@code 7b} ≈ 13.5 GB. */
     enum Size {
@@ -59,8 +61,8 @@ record BenchOptions(String size, TinyLlama shape, List<String> methods, List<Str
 
     static final String USAGE = """
             usage: scripts/bench [--size tiny|1g|7b] [--layers N] [--hidden N] [--intermediate N] [--vocab N]
-                                 [--methods a,b,...] [--devices cpu,opencl,cuda] [--threads N] [--repeat N] [--cold]
-                                 [--dir DIR] [--csv FILE]
+                                 [--methods a,b,...] [--devices cpu,opencl,cuda] [--streams N,...] [--threads N]
+                                 [--repeat N] [--cold] [--dir DIR] [--csv FILE]
                    scripts/bench --kernels [--device D] [--elements N] [--repeat N]""";
 
     static BenchOptions parse(String... args) {
@@ -71,6 +73,7 @@ record BenchOptions(String size, TinyLlama shape, List<String> methods, List<Str
         Integer vocab = null;
         List<String> methods = MergeRun.METHODS;
         List<String> devices = List.of("cpu");
+        List<Integer> streams = List.of(Engines.DEFAULT_STREAMS);
         int threads = Runtime.getRuntime().availableProcessors();
         int repeat = 1;
         boolean cold = false;
@@ -96,6 +99,9 @@ record BenchOptions(String size, TinyLlama shape, List<String> methods, List<Str
                         "one of " + String.join(", ", MergeRun.METHODS));
                 case "--devices", "--device" -> devices = list(option, v, BenchOptions::engine,
                         "cpu, cpu-reference, cuda, cuda:N, opencl or opencl:N");
+                case "--streams" -> streams = list(option, v, s -> s.matches("[1-9]") && Integer.parseInt(s)
+                        <= Engines.MAX_STREAMS, "a stream count from 1 to " + Engines.MAX_STREAMS).stream()
+                        .map(Integer::valueOf).toList();
                 case "--threads" -> threads = positive(option, v);
                 case "--repeat" -> repeat = positive(option, v);
                 case "--dir" -> dir = Path.of(v);
@@ -107,8 +113,8 @@ record BenchOptions(String size, TinyLlama shape, List<String> methods, List<Str
                 intermediate != null ? intermediate : preset.intermediate, vocab != null ? vocab : preset.vocab, false,
                 DType.BF16);
         boolean overridden = layers != null || hidden != null || intermediate != null || vocab != null;
-        return new BenchOptions(overridden ? "custom" : preset.label, shape, methods, devices, threads, repeat, cold, dir,
-                csv);
+        return new BenchOptions(overridden ? "custom" : preset.label, shape, methods, devices, streams, threads, repeat,
+                cold, dir, csv);
     }
 
     /** {@code layers x hidden x intermediate x vocab}, the name of the models' cache directory and a CSV column. */

@@ -17,7 +17,7 @@ import java.util.Locale;
  * row per method as soon as it is measured, and the CSV ({@link Bench} documents its columns).
  */
 final class BenchReport {
-    static final String CSV_HEADER = "device,method,size,shape,read_link,runs,first_s,best_s,read_bytes,written_bytes,"
+    static final String CSV_HEADER = "device,streams,method,size,shape,read_link,runs,first_s,best_s,read_bytes,written_bytes,"
             + "gb_per_s,roofline_s,bound,efficiency,serial_io_s,read_gb_per_s,write_gb_per_s,h2d_gb_per_s,"
             + "d2h_gb_per_s";
     private static final String ROW = "%-12s %9s %9s %8s %9s  %-6s %5s %9s %8s%n";
@@ -64,7 +64,7 @@ final class BenchReport {
 
     /** Starts an engine's table. */
     void table(Engine engine) {
-        out.printf("%n%s: %s, %s%n", engine.spec(), options.cold() ? "cold cache (inputs evicted before each merge)"
+        out.printf("%n%s: %s, %s%n", engine.label(), options.cold() ? "cold cache (inputs evicted before each merge)"
                 : "warm cache", options.repeat() == 1 ? "1 run" : "best of " + options.repeat() + " runs");
         out.printf(ROW, "method", "first s", "best s", "GB/s", "roof s", "bound", "eff", "serial s", "ser eff");
     }
@@ -80,7 +80,7 @@ final class BenchReport {
         StringBuilder s = new StringBuilder(CSV_HEADER).append('\n');
         for (BenchResult r : results) {
             Roofline.Links l = r.links();
-            s.append(String.join(",", r.device(), r.method(), options.size(), options.shapeText(), l.read().name(),
+            s.append(String.join(",", r.engine().spec(), Integer.toString(r.engine().streams()), r.method(), options.size(), options.shapeText(), l.read().name(),
                     Integer.toString(r.runs()), number(r.first()), number(r.best()), Long.toString(r.read()),
                     Long.toString(r.written()), number(r.bytesPerSecond() / 1e9), number(r.roofline().seconds()),
                     r.roofline().bound(), number(r.efficiency()), number(r.roofline().serialSeconds()),

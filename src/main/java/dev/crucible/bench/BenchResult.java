@@ -11,7 +11,7 @@ import dev.crucible.roofline.Roofline;
  * @param written W: output tensor bytes
  * @param links   the bandwidths the roofline was computed from
  */
-record BenchResult(String device, String method, int runs, double first, double best, long read, long written,
+record BenchResult(Engine engine, String method, int runs, double first, double best, long read, long written,
                    Roofline.Links links, Roofline roofline) {
     /** Achieved bandwidth: {@code (R + W) / best}, bytes per second. */
     double bytesPerSecond() {

@@ -59,18 +59,18 @@ final class MergeRun {
         return written;
     }
 
-    /** Seconds of one merge on {@code device}; a failed merge is an error carrying the CLI's message. */
-    double time(String device, int threads) throws IOException {
+    /** Seconds of one merge on {@code engine}; a failed merge is an error carrying the CLI's message. */
+    double time(Engine engine, int threads) throws IOException {
         BenchModels.delete(output); // left over only by an interrupted run
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int status = Main.run(new String[] {"merge", config.toString(), output.toString(), "--quiet", "--device",
-            device, "--threads", Integer.toString(threads)}, System.out,
+            engine.spec(), "--streams", Integer.toString(engine.streams()), "--threads", Integer.toString(threads)}, System.out,
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
         double seconds = (System.nanoTime() - start) / 1e9;
         BenchModels.delete(output);
         if (status != 0) {
-            throw new CrucibleException(method + " on " + device + " failed: "
+            throw new CrucibleException(method + " on " + engine.label() + " failed: "
                     + errors.toString(StandardCharsets.UTF_8).strip());
         }
         return seconds;

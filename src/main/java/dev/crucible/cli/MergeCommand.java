@@ -34,8 +34,6 @@ import java.util.Map;
  */
 final class MergeCommand implements Command {
     static final String DEFAULT_SHARD_SIZE = "5B";
-    static final int DEFAULT_STREAMS = 2;
-    private static final int MAX_STREAMS = 8;
 
     @Override
     public String name() {
@@ -63,7 +61,7 @@ final class MergeCommand implements Command {
                         + " or cuda:0,opencl:1").build());
         o.addOption(Option.builder().longOpt("streams").hasArg().argName("N")
                 .desc("merging pipelines per accelerator, each with its own stream or queue, so that one's copies"
-                        + " overlap another's kernels (default " + DEFAULT_STREAMS + "; the CPU engine takes 1)")
+                        + " overlap another's kernels (default " + Engines.DEFAULT_STREAMS + "; the CPU engine takes 1)")
                 .build());
         o.addOption(Option.builder().longOpt("out-shard-size").hasArg().argName("SIZE")
                 .desc("maximum bytes per output shard, e.g. 5B, 500M (default " + DEFAULT_SHARD_SIZE + ")").build());
@@ -108,9 +106,9 @@ final class MergeCommand implements Command {
         long shardSize = ShardSize.parse(line.getOptionValue("out-shard-size", DEFAULT_SHARD_SIZE));
         long seed = Arguments.nonNegativeLong(line, line.hasOption("random-seed") ? "random-seed" : "seed", 0);
         int threads = Arguments.positiveInt(line, "threads", Runtime.getRuntime().availableProcessors());
-        int streams = Arguments.positiveInt(line, "streams", DEFAULT_STREAMS);
-        if (streams > MAX_STREAMS) {
-            throw new UsageException("--streams " + streams + ": at most " + MAX_STREAMS
+        int streams = Arguments.positiveInt(line, "streams", Engines.DEFAULT_STREAMS);
+        if (streams > Engines.MAX_STREAMS) {
+            throw new UsageException("--streams " + streams + ": at most " + Engines.MAX_STREAMS
                     + " (beyond two or three, more streams only hold more memory)");
         }
         boolean quiet = line.hasOption("quiet");

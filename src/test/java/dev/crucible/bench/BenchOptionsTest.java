@@ -22,6 +22,15 @@ class BenchOptionsTest {
         assertEquals(1.08e9, modelBytes(o), 0.01e9);
         assertEquals(List.of("linear", "slerp", "ties", "dare_ties", "della", "model_stock"), o.methods());
         assertEquals(List.of("cpu"), o.devices());
+        assertEquals(List.of(2), o.streams());
+    }
+
+    @Test
+    void streamsListsTheCountsToCompare() {
+        assertEquals(List.of(1, 2), BenchOptions.parse("--streams", "1,2").streams());
+        for (String bad : List.of("0", "9", "1,1", "two", "")) {
+            assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--streams", bad), bad);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +42,38 @@ class BenchTest {
         Run run = bench("--size", "tiny", "--methods", String.join(",", METHODS), "--devices", "cpu,cuda",
                 "--repeat", "1", "--threads", "2", "--dir", dir.toString(), "--csv", csv.toString());
         assertEquals(0, run.status(), run.err());
+        Map<String, Map<String, String>> rows = rows(csv);
+        boolean cudaOpened = rows.keySet().stream().anyMatch(k -> k.startsWith("cuda/"));
+        assertEquals(METHODS.size() * (cudaOpened ? 2 : 1), rows.size(), rows.keySet().toString());
+        for (String method : METHODS) {
+            checkRow(rows.get("cpu/1/" + method), false);
+            if (cudaOpened) {
+                checkRow(rows.get("cuda/2/" + method), true);
+            }
+        }
+        if (!cudaOpened) {
+            assertTrue(run.out().contains("\ncuda: unavailable ("), run.out());
+        }
+        assertTrue(run.out().contains("page-cache read"), run.out());
+        assertFalse(Files.exists(dir.resolve("out-linear")), "the merge output is deleted");
+    }
 
+    @Test
+    void eachStreamCountOfAnAcceleratorGetsItsTableAndRows() throws IOException {
+        Path csv = dir.resolve("streams.csv");
+        Run run = bench("--size", "tiny", "--methods", "linear", "--devices", "cpu,opencl", "--streams", "1,3",
+                "--repeat", "1", "--threads", "1", "--dir", dir.toString(), "--csv", csv.toString());
+        assertEquals(0, run.status(), run.err());
+        Map<String, Map<String, String>> rows = rows(csv);
+        assertEquals(Set.of("cpu/1/linear", "opencl/1/linear", "opencl/3/linear"), rows.keySet());
+        checkRow(rows.get("cpu/1/linear"), false);
+        checkRow(rows.get("opencl/1/linear"), true);
+        checkRow(rows.get("opencl/3/linear"), true);
+        assertTrue(run.out().contains("\nopencl --streams 3: warm cache"), run.out());
+    }
+
+    /** The CSV's rows by {@code device/streams/method}. */
+    private static Map<String, Map<String, String>> rows(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv);
         assertEquals(BenchReport.CSV_HEADER, lines.getFirst());
         List<String> columns = List.of(BenchReport.CSV_HEADER.split(","));
@@ -53,21 +85,9 @@ class BenchTest {
             for (int i = 0; i < fields.length; i++) {
                 row.put(columns.get(i), fields[i]);
             }
-            rows.put(row.get("device") + "/" + row.get("method"), row);
+            rows.put(row.get("device") + "/" + row.get("streams") + "/" + row.get("method"), row);
         }
-        boolean cudaOpened = rows.keySet().stream().anyMatch(k -> k.startsWith("cuda/"));
-        assertEquals(METHODS.size() * (cudaOpened ? 2 : 1), rows.size(), rows.keySet().toString());
-        for (String method : METHODS) {
-            checkRow(rows.get("cpu/" + method), false);
-            if (cudaOpened) {
-                checkRow(rows.get("cuda/" + method), true);
-            }
-        }
-        if (!cudaOpened) {
-            assertTrue(run.out().contains("\ncuda: unavailable ("), run.out());
-        }
-        assertTrue(run.out().contains("page-cache read"), run.out());
-        assertFalse(Files.exists(dir.resolve("out-linear")), "the merge output is deleted");
+        return rows;
     }
 
     private static void checkRow(Map<String, String> row, boolean device) {
