@@ -1,6 +1,7 @@
 package dev.crucible.cli;
 
 import dev.crucible.Warnings;
+import dev.crucible.backend.Engines;
 import dev.crucible.config.ConfigLoader;
 import dev.crucible.exec.Executor;
 import dev.crucible.exec.Sizes;
@@ -66,9 +67,10 @@ final class PlanCommand implements Command {
             out.printf(Locale.ROOT, "output: %d tensors%s, %s%n", plan.jobs().size(), layers.isEmpty() ? ""
                     : ", " + layers, Sizes.human(plan.bytesWritten()));
             out.printf("read: %s (distinct input tensors)%n", Sizes.human(plan.bytesRead()));
-            out.printf("host memory: %s of output buffers (two of the largest output tensor, %s), besides the page"
-                    + " cache%n", Sizes.human(Executor.BUFFERS * plan.largestOutput()),
-                    Sizes.human(plan.largestOutput()));
+            out.printf("host memory: %s of output buffers per merging pipeline (two of the largest output tensor, %s;"
+                    + " an accelerator runs --streams pipelines, %d by default), besides the page cache%n",
+                    Sizes.human(Executor.BUFFERS * plan.largestOutput()), Sizes.human(plan.largestOutput()),
+                    Engines.DEFAULT_STREAMS);
             out.printf("unconsumed input tensors: %d%n", plan.unconsumed().size());
             plan.unconsumed().forEach(u -> out.println("  " + u));
         }

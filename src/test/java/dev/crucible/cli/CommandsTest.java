@@ -57,6 +57,8 @@ class CommandsTest {
         assertTrue(r.out().contains("    <-    " + b + " model.layers.3.mlp.up_proj.weight  weight=0"), r.out());
         assertTrue(r.out().contains("output: 21 tensors, 2 layers,"), r.out());
         assertTrue(r.out().contains("unconsumed input tensors: 36"), r.out());
+        assertTrue(r.out().contains(" of output buffers per merging pipeline (two of the largest output tensor, "),
+                r.out());
         assertTrue(r.out().contains("  " + a + ": model.layers.3.self_attn.q_proj.weight"), r.out());
     }
 
