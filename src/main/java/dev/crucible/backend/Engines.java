@@ -1,7 +1,12 @@
 package dev.crucible.backend;
 
+import dev.crucible.CrucibleException;
+import dev.crucible.backend.device.DeviceBackend;
+
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The engines one merge runs on, one pipeline each (see the executor): those of {@code --device} or of each of
@@ -17,14 +22,22 @@ public record Engines(List<Backend> all) implements AutoCloseable {
 
     /**
      * Opens each of {@code devices} ({@link Backends#open(String, int, long, int)}; a bare number {@code N} names
-     * {@code cuda:N}); if one fails, those already open are closed.
+     * {@code cuda:N}); if one fails, those already open are closed. An accelerator named twice (say {@code 0} and
+     * {@code cuda:0}) is an error: each naming would take the whole device budget.
      */
     public static Engines open(List<String> devices, int threads, long deviceBudget, int streams) {
         List<Backend> opened = new ArrayList<>();
+        Set<String> accelerators = new HashSet<>();
         try {
             for (String device : devices) {
-                opened.addAll(Backends.open(device.matches("\\d+") ? "cuda:" + device : device, threads,
-                        deviceBudget, streams));
+                List<Backend> engines = Backends.open(device.matches("\\d+") ? "cuda:" + device : device, threads,
+                        deviceBudget, streams);
+                opened.addAll(engines);
+                Backend engine = engines.getFirst();
+                if (engine instanceof DeviceBackend && !accelerators.add(engine.name())) {
+                    throw new CrucibleException("--devices names " + engine.name() + " twice; for several pipelines"
+                            + " on one device use --streams N");
+                }
             }
         } catch (RuntimeException e) {
             opened.forEach(Backend::close);

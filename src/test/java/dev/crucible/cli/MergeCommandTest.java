@@ -90,6 +90,11 @@ class MergeCommandTest {
                 "--streams", "3", "-j", "1");
         assertEquals(0, cpu.status(), cpu.err());
         assertTrue(cpu.out().contains(" on cpu-vector, seed "), cpu.out());
+        Run twice = cli("merge", linearConfig("").toString(), out.resolve("twice").toString(), "--devices",
+                "opencl,opencl:0");
+        assertEquals(1, twice.status());
+        assertTrue(twice.err().matches("error: --devices names opencl:0 .* twice; for several pipelines on one device"
+                + " use --streams N\\R"), twice.err());
         for (String bad : List.of("0", "9", "two")) {
             Run r = cli("merge", linearConfig("").toString(), out.resolve("bad").toString(), "--streams", bad);
             assertEquals(2, r.status(), bad);
