@@ -125,7 +125,7 @@ public final class Executor {
             }
         }
         TensorJob largest = order.stream().max(Comparator.comparingLong(TensorJob::outputBytes)).orElse(null);
-        long size = Math.max(8, largest == null ? 0 : largest.outputBytes());
+        long size = HostBuffer.footprint(Math.max(8, largest == null ? 0 : largest.outputBytes()));
         int count = buffers(size, hostBudget / backends.size(), largest == null ? "" : largest.name());
         hostBytes = (long) backends.size() * count * size;
         List<Path> written = new ArrayList<>();

@@ -2,6 +2,8 @@ package dev.crucible.io;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
 
@@ -11,7 +13,28 @@ import java.util.Optional;
  * of the roofline's link probes. Native access is enabled by the launchers ({@code --enable-native-access=ALL-UNNAMED}).
  */
 public final class CLibrary {
+    /** Linux's {@code madvise}; elsewhere the advice numbers differ, so none is given. */
+    private static final Optional<MethodHandle> MADVISE = System.getProperty("os.name", "").startsWith("Linux")
+            ? function("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))
+            : Optional.empty();
+
     private CLibrary() {
+    }
+
+    /**
+     * Linux's {@code madvise(start, length, advice)} for a page-aligned range; false where it failed or there is no
+     * such call. Advice only: a caller goes on either way.
+     */
+    public static boolean madvise(MemorySegment start, long length, int advice) {
+        if (MADVISE.isEmpty()) {
+            return false;
+        }
+        try {
+            return (int) MADVISE.get().invokeExact(start, length, advice) == 0;
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     /** The C library's function {@code name} with the signature {@code descriptor}, if the library has it. */

@@ -1,10 +1,7 @@
 package dev.crucible.io;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.util.Optional;
 
 /**
  * Brings a range of a mapped input file into memory before the merge reads it, so that the engine's threads neither
@@ -17,7 +14,6 @@ import java.util.Optional;
 public final class Prefetch {
     private static final int MADV_POPULATE_READ = 22;
     private static final long PAGE = 4096;
-    private static final Optional<MethodHandle> MADVISE = madvise();
 
     private Prefetch() {
     }
@@ -29,27 +25,11 @@ public final class Prefetch {
         }
         long start = range.address() & -PAGE;
         long length = range.address() + range.byteSize() - start;
-        if (MADVISE.isPresent() && advise(MADVISE.get(), start, length)) {
+        if (CLibrary.madvise(MemorySegment.ofAddress(start), length, MADV_POPULATE_READ)) {
             return;
         }
         for (long at = 0; at < range.byteSize(); at += PAGE) {
             range.get(ValueLayout.JAVA_BYTE, at);
         }
-    }
-
-    private static boolean advise(MethodHandle madvise, long start, long length) {
-        try {
-            return (int) madvise.invokeExact(MemorySegment.ofAddress(start), length, MADV_POPULATE_READ) == 0;
-        } catch (Throwable e) {
-            return false;
-        }
-    }
-
-    private static Optional<MethodHandle> madvise() {
-        if (!System.getProperty("os.name", "").startsWith("Linux")) {
-            return Optional.empty();
-        }
-        return CLibrary.function("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     }
 }
