@@ -41,7 +41,7 @@ public final class OpenClProbe {
     /** The probe's outcome, computed on the first call. */
     public static synchronized Result probe() {
         if (cached == null) {
-            cached = run();
+            cached = JvmSignals.kept(OpenClProbe::run);
         }
         return cached;
     }

@@ -48,7 +48,7 @@ record OpenClProgram(cl_context context, cl_program program) {
     static synchronized OpenClProgram of(OpenClDeviceInfo device) {
         OpenClProgram built = BUILT.get(device.id().getNativePointer());
         if (built == null) {
-            built = build(device);
+            built = JvmSignals.kept(() -> build(device));
             BUILT.put(device.id().getNativePointer(), built);
         }
         return built;
