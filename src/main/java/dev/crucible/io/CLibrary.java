@@ -13,13 +13,21 @@ import java.util.Optional;
  * of the roofline's link probes. Native access is enabled by the launchers ({@code --enable-native-access=ALL-UNNAMED}).
  */
 public final class CLibrary {
+    private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
     /** Linux's {@code madvise}; elsewhere the advice numbers differ, so none is given. */
-    private static final Optional<MethodHandle> MADVISE = System.getProperty("os.name", "").startsWith("Linux")
-            ? function("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))
-            : Optional.empty();
+    private static final Optional<MethodHandle> MADVISE = linuxFunction("madvise",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT));
 
     private CLibrary() {
+    }
+
+    /**
+     * {@link #function} on Linux, and none elsewhere: for calls whose constants or structures this code knows only
+     * in their Linux form.
+     */
+    public static Optional<MethodHandle> linuxFunction(String name, FunctionDescriptor descriptor) {
+        return LINUX ? function(name, descriptor) : Optional.empty();
     }
 
     /**

@@ -56,6 +56,10 @@ class MergeCommandTest {
     }
 
     private Path linearConfig(String extra) {
+        return linearConfig(a, b, extra);
+    }
+
+    private Path linearConfig(Path first, Path second, String extra) {
         return TestModels.config(dir, """
                 merge_method: linear
                 models:
@@ -64,7 +68,7 @@ class MergeCommandTest {
                   - model: %s
                     parameters: {weight: 0.4}
                 %s
-                """.formatted(a, b, extra));
+                """.formatted(first, second, extra));
     }
 
     @Test
@@ -313,14 +317,7 @@ class MergeCommandTest {
         String up = "model.layers.1.mlp.up_proj.weight";
         Path nan = TestModels.model(dir, "nan", TestModels.SMALL, (t, i, base) -> t.equals(up) && i == 0 ? Float.NaN
                 : 0f, Long.MAX_VALUE);
-        Path config = TestModels.config(dir, """
-                merge_method: linear
-                models:
-                  - model: %s
-                    parameters: {weight: 0.6}
-                  - model: %s
-                    parameters: {weight: 0.4}
-                """.formatted(nan, b));
+        Path config = linearConfig(nan, b, "");
         Run r = cli("merge", config.toString(), out.toString(), "--roofline", "--strict");
         assertEquals(1, r.status());
         assertTrue(r.err().contains(up + " of " + nan + " holds 1 NaN/Inf value (--strict)"), "failed while merging: "

@@ -36,10 +36,9 @@ final class JvmSignals {
     private static final int SIGSTOP = 19;
     /** Larger than {@code struct sigaction} on every Linux ABI (152 bytes with glibc on x86-64 and AArch64). */
     private static final long SIGACTION_BYTES = 256;
-    private static final Optional<MethodHandle> SIGACTION = System.getProperty("os.name", "").startsWith("Linux")
-            ? CLibrary.function("sigaction", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS))
-            : Optional.empty();
+    private static final Optional<MethodHandle> SIGACTION = CLibrary.linuxFunction("sigaction",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS));
     /** Each signal's action as this class found it; the handler is the struct's first field. */
     private static final MemorySegment RECORDED = SIGACTION.isPresent() ? record() : MemorySegment.NULL;
 
